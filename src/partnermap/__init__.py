@@ -1,0 +1,55 @@
+"""partnermap: who a country is tied to, how, and since when — as maps.
+
+The notebook API is the CLI's API::
+
+    import partnermap
+    data = partnermap.load()                       # bundled Japan dataset
+    view = partnermap.select(data, categories=["security"], as_of="2023-09")
+    m = partnermap.build_map(view)                 # a folium.Map, shows inline
+    partnermap.save_map(m, "output/security.html")
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("partnermap")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+# Public names and the module each lives in; imported on first use so that
+# ``import partnermap`` (and ``partnermap --help``) stays instant.
+_EXPORTS = {
+    "load": "reader",
+    "default_path": "reader",
+    "validate": "report",
+    "Report": "report",
+    "select": "filters",
+    "Selection": "filters",
+    "EmptySelection": "filters",
+    "build_map": "render",
+    "to_html": "render",
+    "save_map": "export",
+    "write_text": "export",
+    "tie_rows": "tables",
+    "format_ties": "tables",
+    "Dataset": "model",
+    "Partner": "model",
+    "Tie": "model",
+    "Source": "model",
+    "PartialDate": "dates",
+    "PartnermapError": "errors",
+    "DataError": "errors",
+    "UsageError": "errors",
+    "ValidationError": "errors",
+}
+
+__all__ = ["__version__", *_EXPORTS]
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'partnermap' has no attribute {name!r}")

@@ -1,0 +1,438 @@
+"""Check a parsed partner file against the data contract (docs/schema.md).
+
+One pass collects *every* problem, each located by feature, tie and field, and
+builds the ``Dataset`` when there are none. Nothing here raises on bad input:
+hostile JSON values of any shape come back as problems.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from .dates import PartialDate
+from .errors import Problem
+from .lifecycle import latest_step, status_on
+from .model import Dataset, Focal, Partner, Source, Tie
+from .vocab import (
+    DATE_ORDER,
+    SCHEMA_VERSION,
+    STATUS_RANK,
+    TERMINAL_STATUSES,
+    TYPE_CATEGORIES,
+    Category,
+    Kind,
+    Nature,
+    Relationship,
+    Status,
+    TieType,
+)
+
+PARTNER_ID = re.compile(r"^[A-Z][A-Z0-9_-]{1,31}$")
+STATE_ID = re.compile(r"^[A-Z]{3}$")
+TIE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+SAFE_SCHEMES = ("http", "https")
+
+
+@dataclass
+class _Ctx:
+    """Where we are in the file, so every problem says exactly where."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+    feature: str | None = None
+    tie: str | None = None
+
+    def add(self, fieldname: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number" if isinstance(value, (int, float)) else type(value).__name__
+    )
+
+
+def _text(ctx: _Ctx, obj: dict, key: str, *, required: bool = True, prefix: str = "") -> str | None:
+    name = prefix + key
+    if key not in obj or obj[key] is None:
+        if required:
+            ctx.add(name, "missing")
+        return None
+    value = obj[key]
+    if not isinstance(value, str):
+        ctx.add(name, f"expected a string, got {_type_name(value)}")
+        return None
+    if not value.strip():
+        ctx.add(name, "is empty")
+        return None
+    return value
+
+
+def _choice(ctx: _Ctx, obj: dict, key: str, enum: Any, default: Any = None) -> Any:
+    if key not in obj and default is not None:
+        return default
+    value = _text(ctx, obj, key)
+    if value is None:
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        ctx.add(key, f"unknown value {value!r}; expected one of: {', '.join(enum.values())}")
+        return None
+
+
+def _date(ctx: _Ctx, value: Any, name: str) -> PartialDate | None:
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        ctx.add(name, str(exc))
+        return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _position(ctx: _Ctx, pos: Any, name: str) -> tuple[float, float] | None:
+    if not isinstance(pos, list) or len(pos) not in (2, 3):
+        ctx.add(name, f"a position must be [lon, lat], got {_type_name(pos)}"
+                + (f" of length {len(pos)}" if isinstance(pos, list) else ""))
+        return None
+    if not all(_number(v) for v in pos):
+        bad = next(v for v in pos if not _number(v))
+        ctx.add(name, f"coordinates must be finite numbers, got {_type_name(bad)} {bad!r}"[:200])
+        return None
+    lon, lat = pos[0], pos[1]
+    if not -180 <= lon <= 180 or not -90 <= lat <= 90:
+        hint = " (looks like [lat, lon]; GeoJSON is [lon, lat])" if -90 <= lon <= 90 and -180 <= lat <= 180 else ""
+        ctx.add(name, f"[{lon}, {lat}] is outside WGS84 (lon -180..180, lat -90..90){hint}")
+        return None
+    return float(lon), float(lat)
+
+
+def _ring(ctx: _Ctx, ring: Any, name: str) -> list[tuple[float, float]] | None:
+    if not isinstance(ring, list):
+        ctx.add(name, f"a ring must be an array of positions, got {_type_name(ring)}")
+        return None
+    points = []
+    for i, pos in enumerate(ring):
+        p = _position(ctx, pos, f"{name}[{i}]")
+        if p is None:
+            return None
+        points.append(p)
+    if len(points) < 4:
+        ctx.add(name, f"a ring needs at least 4 positions, got {len(points)}")
+        return None
+    if points[0] != points[-1]:
+        ctx.add(name, "ring is not closed (first and last positions differ)")
+        return None
+    return points
+
+
+def _polygon(ctx: _Ctx, coords: Any, name: str) -> Polygon | None:
+    if not isinstance(coords, list) or not coords:
+        ctx.add(name, "a polygon must be a non-empty array of rings")
+        return None
+    rings = [_ring(ctx, r, f"{name}[{i}]") for i, r in enumerate(coords)]
+    if any(r is None for r in rings):
+        return None
+    return Polygon(rings[0], rings[1:])
+
+
+def _geometry(ctx: _Ctx, geom: Any) -> BaseGeometry | None:
+    if geom is None:
+        ctx.add("geometry", "is null; every partner needs a territory (organisations: the union of their members)")
+        return None
+    if not isinstance(geom, dict):
+        ctx.add("geometry", f"expected a GeoJSON geometry object, got {_type_name(geom)}")
+        return None
+    kind = geom.get("type")
+    coords = geom.get("coordinates")
+    if kind == "Polygon":
+        shape = _polygon(ctx, coords, "geometry.coordinates")
+    elif kind == "MultiPolygon":
+        if not isinstance(coords, list) or not coords:
+            ctx.add("geometry.coordinates", "a MultiPolygon needs at least one polygon")
+            return None
+        parts = [_polygon(ctx, c, f"geometry.coordinates[{i}]") for i, c in enumerate(coords)]
+        if any(p is None for p in parts):
+            return None
+        shape = MultiPolygon(parts)
+    else:
+        ctx.add("geometry.type", f"expected Polygon or MultiPolygon, got {kind!r}"[:200])
+        return None
+    if shape is None:
+        return None
+    if shape.is_empty:
+        ctx.add("geometry", "is empty")
+        return None
+    if not shape.is_valid:
+        ctx.add("geometry", f"invalid geometry: {shapely.is_valid_reason(shape)}")
+        return None
+    # RFC 7946 winding (exterior counter-clockwise): clockwise input is accepted and normalised.
+    if isinstance(shape, Polygon):
+        return orient(shape)
+    return MultiPolygon([orient(p) for p in shape.geoms])
+
+
+def _anchor(ctx: _Ctx, obj: dict, key: str = "anchor") -> tuple[float, float] | None:
+    if key not in obj:
+        ctx.add(key, "missing; give [lon, lat] of the capital or headquarters")
+        return None
+    return _position(ctx, obj[key], key)
+
+
+def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        ctx.add(name, f"expected a string, got {_type_name(value)}")
+        return None
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+        ctx.add(name, f"only http:// and https:// URLs are allowed, got {value[:80]!r}")
+        return None
+    return value.strip()
+
+
+def _sources(ctx: _Ctx, raw: Any) -> tuple[Source, ...]:
+    if raw is None:
+        ctx.add("sources", "missing; every tie cites at least one source")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        ctx.add("sources", "must be a non-empty array; every tie cites at least one source")
+        return ()
+    out = []
+    for i, src in enumerate(raw):
+        prefix = f"sources[{i}]."
+        if not isinstance(src, dict):
+            ctx.add(f"sources[{i}]", f"expected an object, got {_type_name(src)}")
+            continue
+        title = _text(ctx, src, "title", prefix=prefix)
+        publisher = _text(ctx, src, "publisher", prefix=prefix)
+        date_text = _text(ctx, src, "date", prefix=prefix)
+        date = _date(ctx, date_text, prefix + "date") if date_text else None
+        optional = {k: _text(ctx, src, k, required=False, prefix=prefix) for k in ("author", "container", "locator")}
+        url = _url(ctx, src.get("url"), prefix + "url")
+        if title and publisher and date:
+            out.append(Source(title, publisher, date, url=url, **optional))
+    return tuple(out)
+
+
+def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[tuple[Status, PartialDate], ...] | None:
+    if not isinstance(raw, dict) or not raw:
+        ctx.add("dates", "must be an object with at least one dated step, e.g. {\"signed\": \"2023-01-11\"}")
+        return None
+    steps: list[tuple[Status, PartialDate]] = []
+    ok = True
+    for key, value in raw.items():
+        try:
+            step = Status(key)
+        except ValueError:
+            ctx.add(f"dates.{key}"[:80], f"unknown step; expected one of: {', '.join(Status.values())}")
+            ok = False
+            continue
+        d = _date(ctx, value, f"dates.{key}")
+        if d is None:
+            ok = False
+            continue
+        if as_of is not None and d.compare(as_of) > 0:
+            ctx.add(f"dates.{key}", f"{d} is after the dataset's as_of date {as_of}")
+            ok = False
+        steps.append((step, d))
+    found = dict(steps)
+    for early, late in DATE_ORDER:
+        if early in found and late in found and found[early].compare(found[late]) > 0:
+            ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
+            ok = False
+    steps.sort(key=lambda sd: (sd[1], STATUS_RANK[sd[0]]))
+    return tuple(steps) if ok else None
+
+
+def _status_matches(ctx: _Ctx, status: Status, steps: tuple[tuple[Status, PartialDate], ...],
+                    as_of: PartialDate) -> None:
+    dated = dict(steps)
+    expected = status_on(steps, as_of.last_day(), as_of.last_day())
+    if expected is None or status is expected:
+        return
+    if status not in dated and expected not in TERMINAL_STATUSES and STATUS_RANK[status] > STATUS_RANK[expected]:
+        return  # a later step known to have happened on an unrecorded date
+    latest = latest_step(steps)
+    assert latest is not None
+    ctx.add("status", f"{status} contradicts the dates: the latest dated step is {latest[0]} ({latest[1]})")
+
+
+def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | None,
+         seen: dict[str, str]) -> Tie | None:
+    if not isinstance(raw, dict):
+        ctx.tie = f"#{index}"
+        ctx.add(None, f"a tie must be an object, got {_type_name(raw)}")
+        return None
+    tie_id = raw.get("id")
+    ctx.tie = tie_id if isinstance(tie_id, str) and tie_id else f"#{index}"
+    before = len(ctx.problems)
+    if not isinstance(tie_id, str) or not TIE_ID.match(tie_id):
+        shown = str(tie_id)[:40]
+        ctx.add("id", "missing" if tie_id is None else f"{shown!r} is not a valid tie id (letters, digits, . _ -)")
+    elif tie_id in seen:
+        ctx.add("id", f"duplicate tie id (also in {seen[tie_id]})")
+    else:
+        seen[tie_id] = ctx.feature or partner_id
+    title = _text(ctx, raw, "title")
+    summary = _text(ctx, raw, "summary")
+    category = _choice(ctx, raw, "category", Category)
+    tie_type = _choice(ctx, raw, "type", TieType)
+    if category is not None and tie_type is not None and category not in TYPE_CATEGORIES[tie_type]:
+        allowed = ", ".join(str(c) for c in TYPE_CATEGORIES[tie_type])
+        ctx.add("category", f"a {tie_type} tie cannot be {category}; allowed: {allowed}")
+    status = _choice(ctx, raw, "status", Status)
+    nature = _choice(ctx, raw, "nature", Nature, default=Nature.COOPERATION)
+    steps = _dates(ctx, raw.get("dates"), as_of)
+    if status is not None and steps and as_of is not None:
+        _status_matches(ctx, status, steps, as_of)
+    parties = _ids(ctx, raw.get("parties"), "parties")
+    note = _text(ctx, raw, "note", required=False)
+    sources = _sources(ctx, raw.get("sources"))
+    if len(ctx.problems) > before or None in (title, summary, category, tie_type, status, nature, steps):
+        return None
+    return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
+               dates=steps, summary=summary, sources=sources, nature=nature, parties=parties, note=note)
+
+
+def _ids(ctx: _Ctx, raw: Any, name: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(v, str) and PARTNER_ID.match(v) for v in raw):
+        ctx.add(name, "must be an array of ids (ISO 3166-1 alpha-3 or short upper-case codes)")
+        return ()
+    if len(set(raw)) != len(raw):
+        ctx.add(name, "lists an id twice")
+    return tuple(raw)
+
+
+def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, focal_id: str | None,
+             seen_partners: set[str], seen_ties: dict[str, str]) -> Partner | None:
+    ctx.feature, ctx.tie = f"feature {index}", None
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        got = feature.get("type") if isinstance(feature, dict) else _type_name(feature)
+        ctx.add("type", f"expected a GeoJSON Feature, got {str(got)[:40]!r}")
+        return None
+    props = feature.get("properties")
+    if not isinstance(props, dict):
+        ctx.add("properties", f"expected an object, got {_type_name(props)}")
+        return None
+    pid = props.get("id")
+    if isinstance(pid, str) and PARTNER_ID.match(pid):
+        ctx.feature = f"feature {index} ({pid})"
+    before = len(ctx.problems)
+    if pid is None:
+        ctx.add("id", "missing (ISO 3166-1 alpha-3 for states, a short code for organisations)")
+    elif not isinstance(pid, str) or not PARTNER_ID.match(pid):
+        ctx.add("id", f"{str(pid)[:40]!r} is not a valid partner id (upper-case letters, digits, _ -; 2-32 long)")
+    elif pid in seen_partners:
+        ctx.add("id", "duplicate partner id")
+    elif pid == focal_id:
+        ctx.add("id", "is the focal country; the focal country is metadata.focal, not a partner")
+    else:
+        seen_partners.add(pid)
+    name = _text(ctx, props, "name")
+    name_ja = _text(ctx, props, "name_ja", required=False)
+    kind = _choice(ctx, props, "kind", Kind)
+    if kind is Kind.STATE and isinstance(pid, str) and not STATE_ID.match(pid):
+        ctx.add("id", f"{pid!r}: a state's id is its ISO 3166-1 alpha-3 code")
+    relationship = _choice(ctx, props, "relationship", Relationship, default=Relationship.PARTNER)
+    anchor = _anchor(ctx, props)
+    members = _ids(ctx, props.get("members"), "members")
+    if kind in (Kind.ORGANISATION, Kind.GROUP) and not members:
+        ctx.add("members", f"an {kind} lists its member states")
+    geometry = _geometry(ctx, feature.get("geometry"))
+    raw_ties = props.get("ties")
+    ties: list[Tie] = []
+    if not isinstance(raw_ties, list) or not raw_ties:
+        ctx.add("ties", "must be a non-empty array of ties")
+    else:
+        for i, raw in enumerate(raw_ties):
+            tie = _tie(ctx, raw, i, pid if isinstance(pid, str) else f"#{index}", as_of, seen_ties)
+            if tie is not None:
+                ties.append(tie)
+        ctx.tie = None
+    if len(ctx.problems) > before:
+        return None
+    return Partner(id=pid, name=name, name_ja=name_ja, kind=kind, anchor=anchor, geometry=geometry,
+                   ties=tuple(ties), relationship=relationship, members=members)
+
+
+def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None, Focal | None]:
+    ctx.feature = "metadata"
+    meta = doc.get("metadata")
+    if not isinstance(meta, dict):
+        ctx.add(None, "missing: the collection needs a metadata object (title, version, as_of, focal)")
+        return {}, None, None
+    out = {k: _text(ctx, meta, k) for k in ("title", "version")}
+    out.update({k: _text(ctx, meta, k, required=False) for k in ("description", "license")})
+    as_of_text = _text(ctx, meta, "as_of")
+    as_of = _date(ctx, as_of_text, "as_of") if as_of_text else None
+    focal_raw = meta.get("focal")
+    focal = None
+    if not isinstance(focal_raw, dict):
+        ctx.add("focal", "missing: give the focal country's id, name and anchor")
+    else:
+        n = len(ctx.problems)
+        fid = _text(ctx, focal_raw, "id", prefix="focal.")
+        if fid and not STATE_ID.match(fid):
+            ctx.add("focal.id", f"{fid!r}: expected an ISO 3166-1 alpha-3 code")
+        fname = _text(ctx, focal_raw, "name", prefix="focal.")
+        fja = _text(ctx, focal_raw, "name_ja", required=False, prefix="focal.")
+        anchor = _anchor(ctx, focal_raw) if "anchor" in focal_raw else None
+        if "anchor" not in focal_raw:
+            ctx.add("focal.anchor", "missing; give [lon, lat] of the capital")
+        if len(ctx.problems) == n:
+            focal = Focal(fid, fname, anchor, fja)
+    return out, as_of, focal
+
+
+def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
+    """Validate a parsed partner file; return the dataset (if valid) and every problem."""
+    ctx = _Ctx(file)
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        ctx.add(None, "is a single Feature; a partner file is a FeatureCollection of partners")
+        return None, ctx.problems
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        got = doc.get("type") if isinstance(doc, dict) else _type_name(doc)
+        ctx.add("type", f"expected a GeoJSON FeatureCollection, got {str(got)[:40]!r}")
+        return None, ctx.problems
+    version = doc.get("partnermap")
+    if version != SCHEMA_VERSION:
+        ctx.add("partnermap", f"schema version must be {SCHEMA_VERSION}, got {version!r}"[:120])
+    meta, as_of, focal = _metadata(ctx, doc)
+    features = doc.get("features")
+    ctx.feature = None
+    if not isinstance(features, list):
+        ctx.add("features", f"expected an array of Features, got {_type_name(features)}")
+        return None, ctx.problems
+    if not features:
+        ctx.add("features", "is empty: a partner file needs at least one partner")
+        return None, ctx.problems
+    seen_partners: set[str] = set()
+    seen_ties: dict[str, str] = {}
+    partners = [
+        _partner(ctx, f, i, as_of, focal.id if focal else None, seen_partners, seen_ties)
+        for i, f in enumerate(features)
+    ]
+    if ctx.problems:
+        return None, ctx.problems
+    dataset = Dataset(
+        title=meta["title"], version=meta["version"], as_of=as_of, focal=focal,
+        partners=tuple(p for p in partners if p is not None), source=file,
+        description=meta.get("description"), license=meta.get("license"),
+    )
+    return dataset, []

@@ -1,0 +1,138 @@
+"""The ``partnermap`` command: a thin click layer over the public functions.
+
+Only this module imports click. Every command is load -> select -> output;
+errors from the library (``PartnermapError``) become one-line messages in
+``_Group.invoke`` and nowhere else.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+
+import click
+
+from . import __version__
+from .errors import PartnermapError, ValidationError
+from .theme import LANGS, THEMES
+from .vocab import Category, Status, TieType
+
+DEFAULT_HTML = "output/partners.html"
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(exc.exit_code)
+        except PartnermapError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def filter_options(func):
+    """The filters every output command shares (see partnermap.filters.Selection)."""
+    options = [
+        click.option("--category", "categories", multiple=True, type=click.Choice(Category.values()),
+                     help="Only ties in this category (repeatable)."),
+        click.option("--type", "types", multiple=True, type=click.Choice(TieType.values()),
+                     help="Only ties of this type (repeatable; see `partnermap types`)."),
+        click.option("--partner", "partners", multiple=True, metavar="ID",
+                     help="Only ties with this partner, including frameworks it is party to (repeatable)."),
+        click.option("--status", "statuses", multiple=True, type=click.Choice(Status.values()),
+                     help="Only ties with this status (on --as-of if given; repeatable)."),
+        click.option("--since", metavar="DATE", help="Only ties with a dated step on or after DATE."),
+        click.option("--until", metavar="DATE", help="Only ties with a dated step on or before DATE."),
+        click.option("--as-of", "as_of", metavar="DATE", help="The network as it stood on DATE."),
+        click.option("--changes-since", "changes_since", metavar="DATE",
+                     help="Mark ties that appeared, advanced or ended since DATE."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+
+    @functools.wraps(func)
+    def wrapper(**kwargs):
+        keys = ("categories", "types", "partners", "statuses", "since", "until", "as_of", "changes_since")
+        selection = {k: kwargs.pop(k) for k in keys}
+        return func(selection=selection, **kwargs)
+
+    return wrapper
+
+
+def _load_selected(path: str | None, selection: dict):
+    from .filters import select
+    from .reader import load
+
+    return select(load(path), **selection)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="partnermap")
+def main() -> None:
+    """Map a country's partner network: who it is tied to, how, and since when.
+
+    PATH defaults to the bundled dataset (Japan's partner network).
+    """
+
+
+@main.command()
+@click.argument("path", required=False)
+def validate(path: str | None) -> None:
+    """Check a partner file; list every problem (exit 1) or summarise it."""
+    from .report import validate as run
+
+    report = run(path)
+    if not report.ok:
+        raise ValidationError(list(report.problems))
+    click.echo(report.summary())
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("-o", "--output", default=DEFAULT_HTML, show_default=True, help="HTML file to write.")
+@click.option("--title", help="Map title (default: from the data).")
+@click.option("--subtitle", help="Line under the title.")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
+@click.option("--theme", type=click.Choice(list(THEMES)), default="light", show_default=True)
+@click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (needs network).")
+@filter_options
+def render(path, output, title, subtitle, lang, theme, cdn, selection) -> None:
+    """Render an interactive map (self-contained HTML) of the selected ties."""
+    from .export import save_map
+    from .render import build_map
+
+    dataset = _load_selected(path, selection)
+    m = build_map(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, offline=not cdn)
+    click.echo(save_map(m, output))
+
+
+@main.command(name="list")
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@filter_options
+def list_(path, fmt, selection) -> None:
+    """Print one row per tie (partner, category, type, status, dates, title)."""
+    from .tables import format_ties
+
+    click.echo(format_ties(_load_selected(path, selection), fmt), nl=False)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def types(lang, fmt) -> None:
+    """Print the vocabulary: categories, tie types, statuses, kinds, with labels."""
+    from .theme import vocabulary
+
+    vocab = vocabulary(lang)
+    if fmt == "json":
+        click.echo(json.dumps(vocab, ensure_ascii=False, indent=2))
+        return
+    for group, terms in vocab.items():
+        click.echo(f"{group}:")
+        for term in terms:
+            extra = f"  [{term['categories']}]" if "categories" in term else ""
+            click.echo(f"  {term['value']:<24} {term['label']}{extra}")

@@ -1,0 +1,81 @@
+"""Partial ISO dates (``2025``, ``2025-04``, ``2025-09-11``) and how they compare.
+
+Decided once, here: a partial date is *reached* on the last day of its period
+(``2023-01`` by 2023-01-31), so a map never shows a step before it is sure the
+step happened. Two dates of different precision are compared at their common
+precision, so ``2007-08`` and ``2007-08-10`` are neither before nor after each
+other.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to year, month or day precision. Orders by its first day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ISO 8601 ``YYYY[-MM[-DD]]``; raise ValueError naming the problem."""
+        if not isinstance(text, str):
+            raise ValueError(f"expected a date string like 2025-04-28, got {type(text).__name__}")
+        m = _DATE_RE.match(text)
+        if not m:
+            raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if year < 1000:
+            raise ValueError(f"{text!r}: year out of range")
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"{text!r}: no month {month}")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(f"{text!r} is not a real date ({calendar.month_name[month]} {year} has {last} days)")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> int:
+        """3 for a day, 2 for a month, 1 for a year."""
+        return 1 + (self.month is not None) + (self.day is not None)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        month = self.month or 12
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    def truncate(self, precision: int) -> tuple[int, ...]:
+        return (self.year, self.month, self.day)[:precision]  # type: ignore[return-value]
+
+    def compare(self, other: PartialDate) -> int:
+        """-1, 0 or 1 at the common precision (0 means compatible, not equal)."""
+        p = min(self.precision, other.precision)
+        a, b = self.truncate(p), other.truncate(p)
+        return (a > b) - (a < b)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.first_day(), self.precision) < (other.first_day(), other.precision)
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+        if self.day is not None:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)

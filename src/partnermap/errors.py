@@ -1,0 +1,56 @@
+"""One exception root, so the CLI can turn every expected failure into one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PartnermapError(Exception):
+    """Root of every error partnermap raises on purpose. ``exit_code`` is for the CLI."""
+
+    exit_code = 1
+
+
+class DataError(PartnermapError):
+    """The input data is wrong (exit 1)."""
+
+    exit_code = 1
+
+
+class UsageError(PartnermapError):
+    """The request is wrong: bad option value, missing path, unwritable output (exit 2)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a partner file, located as precisely as we can."""
+
+    file: str
+    message: str
+    feature: str | None = None
+    tie: str | None = None
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.line is not None:
+            where.append(f"line {self.line}" + (f" column {self.column}" if self.column else ""))
+        if self.feature is not None:
+            where.append(self.feature)
+        if self.tie is not None:
+            where.append(f"tie {self.tie}")
+        if self.field is not None:
+            where.append(self.field)
+        return f"{': '.join(where)}: {self.message}"
+
+
+class ValidationError(DataError):
+    """A partner file failed validation; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

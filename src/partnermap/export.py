@@ -1,0 +1,57 @@
+"""The one module that writes files. Every write is atomic.
+
+A failed or interrupted run never leaves a half-written map where a good one
+was: we write a temporary file beside the target and ``os.replace`` it in.
+(``click.File(atomic=True)`` replaces the target even when the command fails,
+and branca's ``save()`` truncates first, so neither is used.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Atomically write ``data`` to ``path`` with normal permissions (0666 & ~umask)."""
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"{target}: is a directory; give a file name such as {target / 'partners.html'}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(f"{target}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException as exc:  # includes KeyboardInterrupt: never leave the temp file
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
+        raise
+    return target
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def save_map(m, path: str | os.PathLike[str]) -> Path:
+    """Render a map from ``build_map`` completely, then write it atomically."""
+    from .render import to_html
+
+    return write_text(path, to_html(m))

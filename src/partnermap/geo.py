@@ -1,0 +1,125 @@
+"""Geometry for drawing: a longitude window centred on the focal country, arcs, label points.
+
+Leaflet draws longitudes as given, so a map centred on Japan must put the
+Americas at +180..+330 rather than -180..-30, or links to them smear across
+the whole map. We pick a 360-degree window centred on the focal country,
+shift every polygon part whole into it (no clipping, so no artificial seams
+across land), and cut links where they leave the window.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from shapely.affinity import translate
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from .model import Point
+
+
+@dataclass(frozen=True)
+class Window:
+    """Longitudes drawn are in [west, west + 360)."""
+
+    west: float
+
+    @classmethod
+    def centred_on(cls, lon: float) -> Window:
+        # Round to 10 degrees so small anchor edits do not move every coordinate.
+        return cls(west=round((lon - 180.0) / 10.0) * 10.0)
+
+    @property
+    def east(self) -> float:
+        return self.west + 360.0
+
+    def shift_for(self, lon: float) -> float:
+        """The multiple of 360 that brings ``lon`` into the window."""
+        return -360.0 * math.floor((lon - self.west) / 360.0)
+
+    def point(self, p: Point) -> Point:
+        return (p[0] + self.shift_for(p[0]), p[1])
+
+    def geometry(self, geom: BaseGeometry) -> BaseGeometry:
+        """Shift each polygon part whole, by where its centre falls."""
+        parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
+        moved = []
+        for part in parts:
+            dx = self.shift_for(part.centroid.x)
+            moved.append(translate(part, xoff=dx) if dx else part)
+        if len(moved) == 1 and isinstance(geom, Polygon):
+            return moved[0]
+        return MultiPolygon(moved)
+
+
+@lru_cache(maxsize=1)
+def _geod():
+    from pyproj import Geod  # lazy: pyproj is only needed once a map is drawn
+
+    return Geod(ellps="WGS84")
+
+
+def great_circle(a: Point, b: Point, n: int = 48) -> list[Point]:
+    """Points along the great circle from a to b, longitudes unwrapped (continuous)."""
+    inner = _geod().npts(a[0], a[1], b[0], b[1], max(n - 2, 0))
+    pts = [a, *inner, b]
+    out = [pts[0]]
+    for lon, lat in pts[1:]:
+        prev = out[-1][0]
+        lon += 360.0 * round((prev - lon) / 360.0)
+        out.append((lon, lat))
+    return out
+
+
+def bow(line: list[Point], amount: float) -> list[Point]:
+    """Bend a line sideways by ``amount`` x its length at the middle, 0 at the ends.
+
+    Two categories of tie to one partner get opposite bows, so both stay visible.
+    """
+    if amount == 0 or len(line) < 3:
+        return line
+    (x0, y0), (x1, y1) = line[0], line[-1]
+    dx, dy = x1 - x0, y1 - y0
+    length = math.hypot(dx, dy) or 1.0
+    nx, ny = -dy / length, dx / length
+    n = len(line) - 1
+    return [
+        (x + nx * amount * length * math.sin(math.pi * i / n), y + ny * amount * length * math.sin(math.pi * i / n))
+        for i, (x, y) in enumerate(line)
+    ]
+
+
+def cut_to_window(line: list[Point], window: Window) -> list[list[Point]]:
+    """Split an unwrapped line where it crosses the window's edge; shift pieces in."""
+    pieces: list[list[Point]] = []
+    current: list[Point] = []
+    current_k: float | None = None
+    for i, (lon, lat) in enumerate(line):
+        k = window.shift_for(lon)
+        if current_k is None or k == current_k:
+            current.append((lon + k, lat))
+        else:
+            # interpolate the crossing so both pieces reach the edge
+            plon, plat = line[i - 1]
+            edge = window.west - current_k if k > current_k else window.east - current_k
+            t = (edge - plon) / (lon - plon) if lon != plon else 0.0
+            y = plat + t * (lat - plat)
+            current.append((edge + current_k, y))
+            pieces.append(current)
+            current = [(edge + k, y), (lon + k, lat)]
+        current_k = k
+    if len(current) > 1:
+        pieces.append(current)
+    return pieces
+
+
+def label_point(geom: BaseGeometry) -> Point:
+    """Where a name goes: the visual centre (pole of inaccessibility) of the largest part."""
+    from shapely.ops import polylabel
+
+    parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
+    largest = max(parts, key=lambda g: g.area)
+    p = polylabel(largest, tolerance=0.1)
+    return (round(p.x, 3), round(p.y, 3))

@@ -1,0 +1,226 @@
+"""Turn a (filtered) ``Dataset`` into the plain-data payload the map script draws.
+
+Everything the browser shows comes from this one JSON document: territories,
+links, popups, legend entries and labels. Keeping it plain data (no HTML)
+means text from the data file is never interpreted as markup: the script in
+``assets/partnermap.js`` puts it on the page with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from . import theme as th
+from .geo import Window, bow, cut_to_window, great_circle, label_point
+from .model import Dataset, Partner, Tie
+from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature
+
+COORD_DECIMALS = 3
+# Bows keep a partner's security and economic links apart (fraction of length).
+CATEGORY_BOW = {Category.SECURITY: 0.06, Category.ECONOMIC: -0.06, Category.DIPLOMATIC: 0.0}
+
+
+@dataclass(frozen=True)
+class MapText:
+    """The words a map shows about itself (all optional; sensible defaults from the data)."""
+
+    title: str | None = None
+    subtitle: str | None = None
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, COORD_DECIMALS)
+    if isinstance(value, (list, tuple)):
+        return [_round(v) for v in value]
+    return value
+
+
+def _geojson(geom: BaseGeometry) -> dict:
+    g = mapping(geom)
+    return {"type": g["type"], "coordinates": _round(g["coordinates"])}
+
+
+@lru_cache(maxsize=1)
+def basemap_features() -> tuple[dict, ...]:
+    """The bundled Natural Earth countries (see data/README.md for provenance)."""
+    text = (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
+    return tuple(json.loads(text)["features"])
+
+
+def _basemap(window: Window) -> tuple[dict, dict | None]:
+    """Countries shifted into the window, plus the focal country's territory."""
+    from shapely.geometry import shape
+
+    feats, by_id = [], {}
+    for f in basemap_features():
+        geom = window.geometry(shape(f["geometry"]))
+        out = {"type": "Feature", "properties": {"id": f["properties"].get("id", "")}, "geometry": _geojson(geom)}
+        feats.append(out)
+        by_id[out["properties"]["id"]] = out["geometry"]
+    return {"type": "FeatureCollection", "features": feats}, by_id
+
+
+def _tie_record(tie: Tie, lang: str) -> dict:
+    rec = {
+        "id": tie.id,
+        "partner": tie.partner,
+        "title": tie.title,
+        "category": tie.category.value,
+        "type": tie.type.value,
+        "status": tie.status.value,
+        "nature": tie.nature.value,
+        "dates": [[s.value, str(d)] for s, d in tie.dates],
+        "summary": tie.summary,
+        "parties": list(tie.parties),
+        "sources": [
+            {k: v for k, v in (
+                ("title", s.title), ("publisher", s.publisher), ("date", str(s.date)), ("author", s.author),
+                ("container", s.container), ("locator", s.locator), ("url", s.url),
+            ) if v is not None}
+            for s in tie.sources
+        ],
+    }
+    if tie.note:
+        rec["note"] = tie.note
+    if tie.change:
+        rec["change"] = tie.change
+    return rec
+
+
+def _link_state(ties: list[Tie]) -> dict:
+    live = [t for t in ties if t.status not in TERMINAL_STATUSES]
+    return {
+        "count": len(live) or len(ties),
+        "pending": not any(t.status in ACTIVE_STATUSES for t in live),
+        "ended": not live,
+        "friction": all(t.nature is Nature.FRICTION for t in ties),
+        "changed": any(t.change for t in ties),
+    }
+
+
+def _links(dataset: Dataset, window: Window) -> list[dict]:
+    focal = window.point(dataset.focal.anchor)
+    out = []
+    for partner in dataset.partners:
+        if partner.kind is Kind.GROUP:
+            continue  # frameworks are drawn as outlines of their members, not as one more link
+        by_cat: dict[Category, list[Tie]] = defaultdict(list)
+        for tie in partner.ties:
+            by_cat[tie.category].append(tie)
+        for cat in Category:
+            if cat not in by_cat:
+                continue
+            line = great_circle(focal, partner.anchor)
+            pieces = cut_to_window(bow(line, CATEGORY_BOW[cat]), window)
+            out.append({
+                "type": "Feature",
+                "properties": {"partner": partner.id, "category": cat.value, **_link_state(by_cat[cat])},
+                "geometry": {"type": "MultiLineString",
+                             "coordinates": _round([[list(p) for p in pc] for pc in pieces])},
+            })
+    return out
+
+
+def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
+    counts = Counter(t.category.value for t in partner.ties if t.status not in TERMINAL_STATUSES)
+    geom = window.geometry(partner.geometry)
+    props = {
+        "id": partner.id,
+        "name": partner.label(lang),
+        "kind": partner.kind.value,
+        "relationship": partner.relationship.value,
+        "members": list(partner.members),
+        "anchor": _round(list(window.point(partner.anchor))),
+        "label": list(label_point(geom)) if partner.kind is Kind.STATE else None,
+        "counts": dict(sorted(counts.items())),
+        "ties": [t.id for t in partner.ties],
+    }
+    return {"type": "Feature", "properties": props, "geometry": _geojson(geom)}
+
+
+def _labels(lang: str) -> dict:
+    return {
+        "category": {c.value: th.CATEGORY_LABELS[c][lang] for c in th.CATEGORY_LABELS},
+        "type": {t.value: th.TYPE_LABELS[t][lang] for t in th.TYPE_LABELS},
+        "status": {s.value: th.STATUS_LABELS[s][lang] for s in th.STATUS_LABELS},
+        "kind": {k.value: th.KIND_LABELS[k][lang] for k in th.KIND_LABELS},
+        "ui": {k: v[lang] for k, v in th.UI_LABELS.items()},
+    }
+
+
+def _style(theme: th.Theme) -> dict:
+    return {
+        "category": {c.value: col for c, col in th.CATEGORY_COLORS.items()},
+        "friction": th.FRICTION_COLOR,
+        "contested": th.CONTESTED_COLOR,
+        "focal": th.FOCAL_COLOR,
+        "group": th.GROUP_COLOR,
+        "land": theme.land,
+        "border": theme.border,
+        "water": theme.water,
+        "text": theme.text,
+        "halo": theme.halo,
+        "panel": theme.panel,
+        "fontSize": theme.font_size_px,
+        "labelSize": theme.label_size_px,
+        "weightMin": theme.lines.weight_min,
+        "weightMax": theme.lines.weight_max,
+        "dashPending": theme.lines.dash_pending,
+        "dashFriction": theme.lines.dash_friction,
+        "lineOpacity": theme.lines.opacity,
+        "fillMin": theme.fill_opacity_min,
+        "fillMax": theme.fill_opacity_max,
+    }
+
+
+def default_title(dataset: Dataset, lang: str) -> str:
+    if lang == "ja":
+        return f"{dataset.focal.label('ja')}のパートナー・ネットワーク"
+    return f"{dataset.focal.name}'s partner network"
+
+
+def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None,
+            text: MapText | None = None) -> dict:
+    """Everything the map script needs, as JSON-ready data."""
+    lang = th.check_lang(lang)
+    theme = theme or th.THEMES["light"]
+    text = text or MapText()
+    window = Window.centred_on(dataset.focal.anchor[0])
+    basemap, by_id = _basemap(window)
+    shown = dataset.view_date.isoformat() if dataset.view_date else str(dataset.as_of)
+    focal_anchor = window.point(dataset.focal.anchor)
+    return {
+        "meta": {
+            "title": text.title or default_title(dataset, lang),
+            "subtitle": text.subtitle or "",
+            "credit": f"{dataset.title} · {th.UI_LABELS['as_of'][lang]} {shown} · {th.UI_LABELS['credit'][lang]}"
+                      " · Natural Earth",
+            "lang": lang,
+            "asOf": str(dataset.as_of),
+            "viewDate": dataset.view_date.isoformat() if dataset.view_date else None,
+            "changesSince": dataset.changes_since.isoformat() if dataset.changes_since else None,
+        },
+        "view": {"west": window.west, "center": [focal_anchor[1], focal_anchor[0] + 20]},
+        "style": _style(theme),
+        "labels": _labels(lang),
+        "focal": {
+            "id": dataset.focal.id,
+            "name": dataset.focal.label(lang),
+            "anchor": _round(list(focal_anchor)),
+            "geometry": by_id.get(dataset.focal.id),
+        },
+        "basemap": basemap,
+        "partners": {"type": "FeatureCollection",
+                     "features": [_partner_feature(p, window, lang) for p in dataset.partners]},
+        "links": {"type": "FeatureCollection", "features": _links(dataset, window)},
+        "ties": [_tie_record(t, lang) for t in dataset.ties],
+    }

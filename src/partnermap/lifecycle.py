@@ -1,0 +1,51 @@
+"""The lifecycle rule, in one place: what state a tie was in on a given day.
+
+A tie's status on day D is its latest dated step reached by D (partial dates
+are reached on the last day of their period, see ``dates``). Steps reached on
+the same day are ordered by ``STATUS_RANK``, so a treaty signed and in force on
+one day is in force that day. No step reached: the tie did not exist yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cmp_to_key
+
+from .dates import PartialDate
+from .vocab import STATUS_RANK, Status
+
+Steps = Iterable[tuple[Status, PartialDate]]
+
+
+def _order(a: tuple[Status, PartialDate], b: tuple[Status, PartialDate]) -> int:
+    # Compare at common precision so "signed 2023-01" is not after "in force 2023-01-15".
+    return a[1].compare(b[1]) or (STATUS_RANK[a[0]] - STATUS_RANK[b[0]])
+
+
+def latest_step(steps: Steps) -> tuple[Status, PartialDate] | None:
+    steps = list(steps)
+    return max(steps, key=cmp_to_key(_order)) if steps else None
+
+
+def reached(date: PartialDate, on: dt.date, known_by: dt.date | None = None) -> bool:
+    """Has a step dated ``date`` certainly happened by day ``on``?
+
+    ``known_by`` is the dataset's as-of day: the curator asserts every recorded
+    step happened by then, so a step dated ``2025`` in a file as of 2025-11-30
+    is reached on 2025-11-30, not only on 2025-12-31.
+    """
+    last = date.last_day()
+    if known_by is not None:
+        last = min(last, known_by)
+    return last <= on
+
+
+def steps_by(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> tuple[tuple[Status, PartialDate], ...]:
+    """The steps already reached on ``on``: what a snapshot may show."""
+    return tuple((s, d) for s, d in steps if reached(d, on, known_by))
+
+
+def status_on(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> Status | None:
+    latest = latest_step(steps_by(steps, on, known_by))
+    return latest[0] if latest else None

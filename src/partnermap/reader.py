@@ -1,0 +1,117 @@
+"""Read a partner file strictly: bytes -> JSON -> validated ``Dataset``.
+
+We parse JSON ourselves rather than through GDAL/pyogrio because those turn
+string coordinates into a silent null geometry and accept NaN; a partner file
+is small enough that strictness costs nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, UsageError, ValidationError
+from .model import Dataset
+
+# Partner files are curated by hand; anything bigger is a mistake or an attack.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+def default_path() -> Path:
+    """The bundled Japan dataset: packaged copy in a wheel, ``data/`` in a checkout."""
+    packaged = resources.files("partnermap") / "data" / "partners.geojson"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "partners.geojson"
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON (use null or a number)")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r} in one object")
+        obj[key] = value
+    return obj
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Iterative nesting depth so a hostile file cannot blow the stack."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(item, dict):
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, d + 1) for v in item)
+    return deepest
+
+
+def read_json(path: str | os.PathLike[str]) -> Any:
+    """Return the parsed JSON of ``path`` or raise one clear error."""
+    p = Path(path)
+    name = str(path)
+    if not p.exists():
+        raise UsageError(f"{name}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{name}: is a directory, expected a .geojson file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise ValidationError([Problem(name, f"file is {size / 1e6:.0f} MB; the limit is {MAX_BYTES // 2**20} MiB")])
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+    return parse_json(raw, name)
+
+
+def parse_json(raw: bytes, name: str = "<bytes>") -> Any:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise ValidationError([Problem(name, "file is UTF-16; save it as UTF-8")])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte-order mark is harmless; Excel writes one
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = f"not UTF-8: invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+        raise ValidationError([Problem(name, bad)]) from None
+    if not text.strip():
+        raise ValidationError([Problem(name, "file is empty")])
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        problem = Problem(name, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno)
+        raise ValidationError([problem]) from None
+    except ValueError as exc:
+        raise ValidationError([Problem(name, f"not valid JSON: {exc}")]) from None
+    except RecursionError:
+        raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")]) from None
+    if _depth(data, MAX_DEPTH) > MAX_DEPTH:
+        raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")])
+    return data
+
+
+def load(path: str | os.PathLike[str] | None = None) -> Dataset:
+    """Load and validate a partner file (default: the bundled dataset).
+
+    Raises ``ValidationError`` listing every problem, so a user fixes them all
+    in one go rather than one per run.
+    """
+    from .checks import check_document
+
+    p = Path(path) if path is not None else default_path()
+    dataset, problems = check_document(read_json(p), str(path) if path is not None else p.name)
+    if problems:
+        raise ValidationError(problems)
+    assert dataset is not None
+    return dataset

@@ -1,0 +1,159 @@
+"""Build the interactive ``folium.Map`` and turn it into one HTML document.
+
+Why folium only for the frame: folium's GeoJson popups, tooltips and layer
+names insert raw HTML in the browser (a partner name runs as script on hover)
+and backslashes in text can blank the page (folium #1907). So folium gives us
+the map object (Jupyter display, ``save``, familiar API) and one element of
+ours draws everything from a JSON payload with ``textContent`` only.
+
+Offline by default: Leaflet's JS/CSS come from the pinned ``xstatic-leaflet``
+package (the same Leaflet 1.9.3 folium 0.20 links) and are inlined, with
+folium's unused CDN assets (jQuery, Bootstrap, Font Awesome) dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from . import theme as th
+from .layers import MapText, payload
+from .model import Dataset
+
+LEAFLET_VERSION = "1.9.3"
+LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
+
+
+@lru_cache(maxsize=1)
+def _leaflet_dir() -> Path:
+    import xstatic.pkg.leaflet as xl
+
+    if xl.VERSION != LEAFLET_VERSION:  # pragma: no cover - guarded by the pin in pyproject
+        raise RuntimeError(f"xstatic-leaflet {xl.VERSION} installed; partnermap needs {LEAFLET_VERSION}")
+    return Path(xl.BASE_DIR)
+
+
+@lru_cache(maxsize=1)
+def leaflet_js() -> str:
+    return (_leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def leaflet_css() -> str:
+    """Leaflet's CSS with its images inlined, so nothing is fetched from disk or net."""
+    css = (_leaflet_dir() / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        data = (_leaflet_dir() / match.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+
+
+@lru_cache(maxsize=2)
+def _asset(name: str) -> str:
+    return (resources.files("partnermap") / "assets" / name).read_text(encoding="utf-8")
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a <script> element: no ``</script>``, no U+2028 surprises."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+class RawHTML(Element):
+    """Trusted markup of our own, inserted verbatim (not parsed as a Jinja template)."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.markup = markup
+
+    def render(self, **kwargs) -> str:
+        return self.markup
+
+
+class NetworkLayer(MacroElement):
+    """Draws the whole partner network from one JSON payload (see ``assets/partnermap.js``)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        partnermap.draw({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict):
+        super().__init__()
+        self._name = "PartnerNetwork"
+        self.data = data
+        self.data_json = script_json(data)
+
+
+def _head_assets(offline: bool) -> str:
+    css = f"<style>{leaflet_css()}</style>" if offline else f'<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css"/>'
+    js = f"<script>{leaflet_js()}</script>" if offline else f'<script src="{LEAFLET_CDN}/leaflet.js"></script>'
+    return f"{css}\n<style>{_asset('partnermap.css')}</style>\n{js}\n<script>{_asset('partnermap.js')}</script>"
+
+
+def _stable_ids(root: Element) -> None:
+    """Replace branca's random element ids with sequential ones: same input, same bytes."""
+    counter = 0
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node._id = f"{counter:08x}"
+        counter += 1
+        children = list(node._children.values())
+        if isinstance(node, Figure):
+            children = [node.header, node.html, node.script, *children]
+        stack.extend(children)
+
+
+def build_map(
+    dataset: Dataset,
+    *,
+    lang: str = "en",
+    theme: str = "light",
+    title: str | None = None,
+    subtitle: str | None = None,
+    offline: bool = True,
+) -> folium.Map:
+    """A ``folium.Map`` of the (filtered) network; displays inline in Jupyter.
+
+    ``offline=False`` links Leaflet from its CDN instead of inlining it
+    (smaller file for the web, blank without network).
+    """
+    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=MapText(title, subtitle))
+    center = data["view"]["center"]
+    m = folium.Map(location=center, zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
+                   world_copy_jump=False, control_scale=False, zoom_control=True)
+    # Folium links jQuery, Bootstrap and Font Awesome from CDNs for its own widgets;
+    # we use none of them, and Leaflet itself comes from _head_assets.
+    m.default_js = []
+    m.default_css = []
+    figure = m.get_root()
+    figure.title = html.escape(data["meta"]["title"], quote=True)
+    figure.header.add_child(RawHTML(_head_assets(offline)), name="partnermap_assets")
+    m.add_child(NetworkLayer(data), name="partnermap_network")
+    _stable_ids(figure)
+    return m
+
+
+def to_html(m: folium.Map) -> str:
+    """The complete HTML document for a map built by ``build_map``."""
+    return m.get_root().render()

@@ -1,0 +1,58 @@
+"""``validate``: check a partner file and say what is in it, without raising on bad data."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, ValidationError
+from .model import Dataset
+from .reader import default_path, read_json
+
+
+@dataclass(frozen=True)
+class Report:
+    file: str
+    problems: tuple[Problem, ...]
+    dataset: Dataset | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """``12 partners, 64 ties, valid`` or ``3 problems``."""
+        if self.dataset is None:
+            n = len(self.problems)
+            return f"{self.file}: {n} problem{'s' * (n != 1)}"
+        return f"{self.dataset.summary()}, valid"
+
+    def counts(self) -> dict[str, Counter]:
+        """Ties per partner, category, type and status: what an analyst checks first."""
+        ties = self.dataset.ties if self.dataset else ()
+        return {
+            "partner": Counter(t.partner for t in ties),
+            "category": Counter(t.category.value for t in ties),
+            "type": Counter(t.type.value for t in ties),
+            "status": Counter(t.status.value for t in ties),
+        }
+
+
+def validate(path: str | os.PathLike[str] | None = None) -> Report:
+    """Validate a partner file (default: the bundled dataset) and report every problem.
+
+    A missing path still raises ``UsageError``: that is a mistake in the
+    request, not in the data.
+    """
+    from .checks import check_document
+
+    p = Path(path) if path is not None else default_path()
+    name = str(path) if path is not None else p.name
+    try:
+        doc = read_json(p)
+    except ValidationError as exc:
+        return Report(name, exc.problems)
+    dataset, problems = check_document(doc, name)
+    return Report(name, tuple(problems), dataset)

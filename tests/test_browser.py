@@ -1,0 +1,79 @@
+"""What only a browser can show: the map draws offline, overlays toggle, popups open.
+
+Every page here runs with all network requests blocked (see conftest.OfflinePage).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from partnermap import build_map, save_map
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def minimal_html(minimal, tmp_path):
+    return save_map(build_map(minimal), tmp_path / "map.html")
+
+
+def count(page, selector: str) -> int:
+    return page.evaluate(f"document.querySelectorAll({selector!r}).length")
+
+
+def test_map_draws_offline_with_both_overlays(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    assert count(page, ".leaflet-pm-base-pane path") > 100  # the bundled basemap
+    assert count(page, "path.pm-link.pm-cat-security") == 3
+    assert count(page, "path.pm-link.pm-cat-economic") == 2
+    assert count(page, "path.pm-territory.pm-cat-security") == 3
+    names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    # no diplomatic link (the only diplomatic tie is the Quad's): no empty overlay offered
+    assert [n.strip() for n in names] == ["Security ties", "Economic ties", "Quad", "Partner names"]
+    assert offline_page.errors == []
+    assert offline_page.blocked == []
+
+
+def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    legend = page.locator(".pm-legend")
+    assert "Economic ties" in legend.inner_text()
+    page.locator(".leaflet-control-layers-overlays label", has_text="Economic ties").locator("input").click()
+    assert count(page, "path.pm-link.pm-cat-economic") == 0
+    assert count(page, "path.pm-link.pm-cat-security") == 3
+    assert "Economic ties" not in legend.inner_text()
+    assert "Friction" not in legend.inner_text()  # the only friction tie is economic
+    assert offline_page.errors == []
+
+
+def test_popup_lists_ties_with_type_status_dates_and_sources(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    page.locator("path.pm-territory.pm-cat-security.pm-partner-GBR").dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "United Kingdom" in text
+    assert "Reciprocal Access Agreement" in text
+    assert "Reciprocal access agreement · In force" in text
+    assert "Signed 2023-01-11; In force 2023-10-15" in text
+    assert "Day of entry into force unverified." in text
+    popup.locator("summary").first.click()
+    assert "Exchange of notes, MOFA, 2023-09-15" in popup.inner_text()
+    assert offline_page.errors == []
+
+
+def test_source_links_open_in_new_tab(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    page.locator("path.pm-territory.pm-cat-security.pm-partner-AUS").dispatch_event("click")
+    link = page.locator(".leaflet-popup-content a").first
+    assert link.get_attribute("href") == "https://www.example.org/raa"
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in link.get_attribute("rel")
+
+
+def test_tooltip_shows_counts(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    page.locator("path.pm-territory.pm-cat-security.pm-partner-USA").dispatch_event("mouseover")
+    tip = page.locator(".pm-tooltip")
+    tip.wait_for()
+    assert tip.inner_text().split("\n") == ["United States", "Security ties: 1", "Economic ties: 1"]

@@ -1,0 +1,167 @@
+"""Every command, its options and exit codes, through click's CliRunner."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+from partnermap import __version__
+from partnermap.cli import main
+
+
+def test_help_lists_commands(runner):
+    result = runner.invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("validate", "render", "list", "types"):
+        assert command in result.output
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"partnermap, version {__version__}"
+
+
+def test_python_dash_m(minimal_path):
+    proc = subprocess.run([sys.executable, "-m", "partnermap", "validate", str(minimal_path)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "4 partners, 8 ties, valid"
+
+
+def test_validate_ok(runner, minimal_path):
+    result = runner.invoke(main, ["validate", str(minimal_path)])
+    assert result.exit_code == 0
+    assert result.output == "4 partners, 8 ties, valid\n"
+
+
+def test_validate_reports_every_problem_one_line_each(runner, tmp_path, minimal_path):
+    doc = json.loads(minimal_path.read_text())
+    doc["features"][0]["properties"]["ties"][0]["category"] = "militar"
+    doc["features"][1]["properties"]["ties"][1]["dates"]["in_force"] = "2025-02-30"
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps(doc))
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{bad}: feature 0 (AUS): tie AUS-RAA: category: unknown value 'militar'")
+    assert lines[1].startswith(f"{bad}: feature 1 (USA): tie USA-AUTO: dates.in_force: '2025-02-30' is not a real date")
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_is_usage_error(runner, tmp_path):
+    result = runner.invoke(main, ["validate", str(tmp_path / "nope.geojson")])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope.geojson'}: no such file\n"
+
+
+def test_render_writes_html_and_prints_path(runner, tmp_path, minimal_path):
+    out = tmp_path / "sub" / "map.html"
+    result = runner.invoke(main, ["render", str(minimal_path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out)
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "partnermap.draw(" in html
+
+
+def test_render_default_output_path(runner, minimal_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["render", str(minimal_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "output/partners.html"
+    assert (tmp_path / "output" / "partners.html").stat().st_size > 100_000
+
+
+def test_render_options(runner, tmp_path, minimal_path):
+    out = tmp_path / "m.html"
+    result = runner.invoke(main, ["render", str(minimal_path), "-o", str(out), "--title", "Allies", "--subtitle",
+                                  "Since 1960", "--lang", "ja", "--theme", "presentation", "--cdn",
+                                  "--category", "security"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "<title>Allies</title>" in html
+    assert "Since 1960" in html
+    assert "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js" in html
+    assert "安全保障" in html  # Japanese category label
+    assert '"economic"' not in html.split("partnermap.draw(")[1].split('"links"')[1].split('"ties"')[0]
+
+
+def test_failed_render_keeps_previous_output(runner, tmp_path, minimal_path):
+    out = tmp_path / "m.html"
+    out.write_text("previous map")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    result = runner.invoke(main, ["render", str(bad), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "line 1 column 2" in result.stderr
+    assert out.read_text() == "previous map"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.geojson", "m.html"]  # no temp file left
+
+
+def test_render_to_directory_is_usage_error(runner, tmp_path, minimal_path):
+    result = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+
+
+def test_unknown_choice_lists_valid_values(runner, minimal_path):
+    result = runner.invoke(main, ["list", str(minimal_path), "--type", "treaty"])
+    assert result.exit_code == 2
+    assert "reciprocal_access" in result.output and "acsa" in result.output
+
+
+def test_unknown_partner_lists_valid_ids(runner, minimal_path):
+    result = runner.invoke(main, ["list", str(minimal_path), "--partner", "FRA"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: unknown partner FRA; choose from: AUS, GBR, QUAD, USA\n"
+
+
+def test_empty_selection_is_clear(runner, minimal_path):
+    result = runner.invoke(main, ["render", str(minimal_path), "--partner", "GBR", "--category", "economic"])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {minimal_path}: no ties match --category economic --partner GBR\n"
+
+
+def test_bad_date_option_is_usage_error(runner, minimal_path):
+    result = runner.invoke(main, ["list", str(minimal_path), "--as-of", "2023-13"])
+    assert result.exit_code == 2
+    assert "--as-of" in result.stderr and "no month 13" in result.stderr
+
+
+def test_list_table(runner, minimal_path):
+    result = runner.invoke(main, ["list", str(minimal_path)])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["partner", "category", "type", "status", "signed", "in_force", "title"]
+    assert len(lines) == 2 + 8
+    assert any(line.startswith("GBR") and "2023-10-15" in line for line in lines)
+
+
+def test_list_csv_and_json_agree(runner, minimal_path):
+    csv_out = runner.invoke(main, ["list", str(minimal_path), "--format", "csv"]).output
+    as_csv = list(csv.DictReader(io.StringIO(csv_out)))
+    as_json = json.loads(runner.invoke(main, ["list", str(minimal_path), "--format", "json"]).output)
+    assert as_csv == as_json
+    assert {r["id"] for r in as_json} == {"AUS-RAA", "AUS-EPA", "USA-TREATY", "USA-AUTO", "GBR-RAA", "GBR-ACSA",
+                                          "QUAD-SUMMIT", "QUAD-OLD"}
+
+
+def test_list_as_of_status(runner, minimal_path):
+    # The UK RAA was signed 2023-01-11 and entered into force 2023-10-15.
+    result = runner.invoke(main, ["list", str(minimal_path), "--as-of", "2023-09-30", "--status", "in_force",
+                                  "--format", "json"])
+    ids = {r["id"] for r in json.loads(result.output)}
+    assert "GBR-RAA" not in ids and "AUS-RAA" in ids
+
+
+def test_types_table_and_json(runner):
+    table = runner.invoke(main, ["types"])
+    assert table.exit_code == 0
+    assert "reciprocal_access" in table.output and "Reciprocal access agreement" in table.output
+    data = json.loads(runner.invoke(main, ["types", "--format", "json", "--lang", "ja"]).output)
+    assert {"value": "security", "label": "安全保障"} in data["category"]

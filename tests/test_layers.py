@@ -1,0 +1,78 @@
+"""The map payload: what the browser will draw, checked as data."""
+
+from __future__ import annotations
+
+from partnermap.filters import select
+from partnermap.layers import MapText, payload
+from partnermap.theme import CATEGORY_COLORS, THEMES
+from partnermap.vocab import Category
+
+
+def _links(data):
+    feats = data["links"]["features"]
+    return {(f["properties"]["partner"], f["properties"]["category"]): f["properties"] for f in feats}
+
+
+def test_links_per_partner_and_category(minimal):
+    links = _links(payload(minimal))
+    # groups are outlined, not linked; the two US categories are separate links
+    assert set(links) == {("AUS", "security"), ("AUS", "economic"), ("USA", "security"), ("USA", "economic"),
+                          ("GBR", "security")}
+    assert links[("GBR", "security")]["count"] == 2
+    assert links[("USA", "economic")]["friction"] is True
+    assert links[("USA", "security")]["pending"] is False
+
+
+def test_pending_link_when_nothing_in_force(minimal):
+    view = select(minimal, as_of="2023-09-30", partners=["GBR"], categories=["security"])
+    data = payload(view)
+    gbr = _links(data)[("GBR", "security")]
+    # the ACSA ("in force 2017") is in force by then; the RAA is only signed
+    assert gbr["count"] == 2 and gbr["pending"] is False
+    only_raa = payload(select(minimal, as_of="2023-09-30", types=["reciprocal_access"], partners=["GBR"]))
+    assert _links(only_raa)[("GBR", "security")]["pending"] is True
+
+
+def test_security_and_economic_links_do_not_overlap(minimal):
+    links = {(f["properties"]["partner"], f["properties"]["category"]): f["geometry"]["coordinates"]
+             for f in payload(minimal)["links"]["features"]}
+    sec, eco = links[("USA", "security")][0], links[("USA", "economic")][0]
+    mid = len(sec) // 2
+    assert abs(sec[mid][1] - eco[mid][1]) + abs(sec[mid][0] - eco[mid][0]) > 3
+
+
+def test_links_end_on_partner_anchor_in_window(minimal):
+    data = payload(minimal)
+    usa = next(f for f in data["partners"]["features"] if f["properties"]["id"] == "USA")
+    link = next(f for f in data["links"]["features"] if f["properties"]["partner"] == "USA")
+    assert link["geometry"]["coordinates"][-1][-1] == usa["properties"]["anchor"]
+    assert usa["properties"]["anchor"][0] > 180  # drawn east of Japan, across the Pacific
+
+
+def test_partner_counts_exclude_ended(minimal):
+    quad = next(f for f in payload(minimal)["partners"]["features"] if f["properties"]["id"] == "QUAD")
+    assert quad["properties"]["counts"] == {"diplomatic": 1}
+    assert quad["properties"]["label"] is None  # groups get no name label
+
+
+def test_text_defaults_and_overrides(minimal):
+    data = payload(minimal)
+    assert data["meta"]["title"] == "Japan's partner network"
+    assert data["meta"]["credit"].startswith("Test network · as of 2025-11-30")
+    ja = payload(minimal, lang="ja", text=MapText(title="同盟", subtitle="副題"))
+    assert ja["meta"]["title"] == "同盟" and ja["meta"]["subtitle"] == "副題"
+    assert ja["labels"]["category"]["security"] == "安全保障"
+    assert ja["focal"]["name"] == "日本"
+
+
+def test_style_from_theme(minimal):
+    data = payload(minimal, theme=THEMES["presentation"])
+    assert data["style"]["category"]["security"] == CATEGORY_COLORS[Category.SECURITY]
+    assert data["style"]["weightMax"] == THEMES["presentation"].lines.weight_max
+    assert data["style"]["fontSize"] == 20
+
+
+def test_focal_territory_from_basemap(minimal):
+    focal = payload(minimal)["focal"]
+    assert focal["id"] == "JPN"
+    assert focal["geometry"]["type"] in ("Polygon", "MultiPolygon")
