@@ -35,6 +35,8 @@ _EXPORTS = {
     "write_text": "export",
     "tie_rows": "tables",
     "format_ties": "tables",
+    "bibliography": "cite",
+    "sources_of": "cite",
     "Dataset": "model",
     "Partner": "model",
     "Tie": "model",

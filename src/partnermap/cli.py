@@ -88,6 +88,8 @@ def validate(path: str | None) -> None:
     if not report.ok:
         raise ValidationError(list(report.problems))
     click.echo(report.summary())
+    for name, counts in report.counts().items():
+        click.echo(f"  by {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
 
 
 @main.command()
@@ -115,9 +117,23 @@ def render(path, output, title, subtitle, lang, theme, cdn, selection) -> None:
 @filter_options
 def list_(path, fmt, selection) -> None:
     """Print one row per tie (partner, category, type, status, dates, title)."""
-    from .tables import format_ties
+    from .tables import format_ties, totals
 
-    click.echo(format_ties(_load_selected(path, selection), fmt), nl=False)
+    dataset = _load_selected(path, selection)
+    click.echo(format_ties(dataset, fmt), nl=False)
+    if fmt == "table":
+        click.echo(totals(dataset))
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--format", "fmt", type=click.Choice(["md", "bibtex", "csl-json"]), default="md", show_default=True)
+@filter_options
+def sources(path, fmt, selection) -> None:
+    """Print the bibliography of every source cited by the selected ties."""
+    from .cite import bibliography
+
+    click.echo(bibliography(_load_selected(path, selection), fmt), nl=False)
 
 
 @main.command()

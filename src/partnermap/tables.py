@@ -6,9 +6,10 @@ import csv
 import io
 import json
 import unicodedata
+from collections import Counter
 
 from .model import Dataset
-from .vocab import Status
+from .vocab import Category, Status
 
 FORMATS = ("table", "csv", "json")
 COLUMNS = ("partner", "category", "type", "status", "announced", "signed", "in_force", "ended", "title", "id", "change")
@@ -35,6 +36,14 @@ def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
                 "change": t.change or "",
             })
     return rows
+
+
+def totals(dataset: Dataset) -> str:
+    """The footer under the table: how many ties, per category."""
+    by_cat = Counter(t.category.value for t in dataset.ties)
+    n = sum(by_cat.values())
+    parts = ", ".join(f"{c} {by_cat[c]}" for c in Category.values() if by_cat[c])
+    return f"{n} tie{'s' * (n != 1)} with {len(dataset.partners)} partners ({parts})"
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,46 @@
+"""The bibliography: each source once, stable order, three formats that parse."""
+
+from __future__ import annotations
+
+import json
+
+from partnermap.cite import bibliography, sources_of
+from partnermap.cli import main
+from partnermap.filters import select
+
+
+def test_each_source_once_with_citing_ties(minimal):
+    entries = sources_of(minimal)
+    assert len(entries) == 8
+    publishers = [s.publisher for s, _ in entries]
+    assert publishers == sorted(publishers, key=str.casefold)
+    mofa = [ties for s, ties in entries if s.publisher == "MOFA"]
+    assert sorted(t for ties in mofa for t in ties) == ["AUS-EPA", "AUS-RAA", "GBR-RAA"]
+
+
+def test_markdown_uses_url_or_locator(minimal):
+    md = bibliography(select(minimal, partners=["AUS"], types=["reciprocal_access"]), "md")
+    assert md == ("- “Entry into force of the Japan-Australia RAA”, MOFA, 2023-08-13. <https://www.example.org/raa>"
+                  " Cited for: AUS-RAA.\n")
+
+
+def test_bibtex_escapes_and_unique_keys(minimal):
+    bib = bibliography(minimal, "bibtex")
+    keys = [line.split("{", 1)[1].rstrip(",") for line in bib.splitlines() if line.startswith("@misc")]
+    assert len(keys) == len(set(keys)) == 8
+    assert "MOFA2015" in keys and "MOFA2023" in keys and "MOFA2023a" in keys
+    assert "title = {The U.S.-Japan Alliance}" in bib
+
+
+def test_csl_json(minimal):
+    items = json.loads(bibliography(minimal, "csl-json"))
+    raa = next(i for i in items if i.get("URL") == "https://www.example.org/raa")
+    assert raa["issued"] == {"date-parts": [[2023, 8, 13]]}
+    assert raa["publisher"] == "MOFA"
+
+
+def test_sources_command_filters(runner, minimal_path):
+    result = runner.invoke(main, ["sources", str(minimal_path), "--partner", "GBR", "--format", "md"])
+    assert result.exit_code == 0
+    assert result.output.count("\n") == 2
+    assert "gov.uk" in result.output and "MOFA" in result.output
