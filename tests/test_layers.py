@@ -18,19 +18,22 @@ def test_links_per_partner_and_category(minimal):
     # groups are outlined, not linked; the two US categories are separate links
     assert set(links) == {("AUS", "security"), ("AUS", "economic"), ("USA", "security"), ("USA", "economic"),
                           ("GBR", "security")}
-    assert links[("GBR", "security")]["count"] == 2
-    assert links[("USA", "economic")]["friction"] is True
-    assert links[("USA", "security")]["pending"] is False
 
 
-def test_pending_link_when_nothing_in_force(minimal):
-    view = select(minimal, as_of="2023-09-30", partners=["GBR"], categories=["security"])
-    data = payload(view)
-    gbr = _links(data)[("GBR", "security")]
-    # the ACSA ("in force 2017") is in force by then; the RAA is only signed
-    assert gbr["count"] == 2 and gbr["pending"] is False
-    only_raa = payload(select(minimal, as_of="2023-09-30", types=["reciprocal_access"], partners=["GBR"]))
-    assert _links(only_raa)[("GBR", "security")]["pending"] is True
+def test_tie_steps_follow_the_lifecycle_rule(minimal):
+    ties = {t["id"]: t for t in payload(minimal)["ties"]}
+    assert ties["GBR-RAA"]["steps"] == [["2023-01-11", "signed"], ["2023-10-15", "in_force"]]
+    # "in force 2017" counts from the last day of 2017
+    assert ties["GBR-ACSA"]["steps"] == [["2017-01-26", "signed"], ["2017-12-31", "in_force"]]
+    assert ties["QUAD-OLD"]["steps"] == [["2007-05-31", "held"], ["2008-02-29", "ended"]]
+
+
+def test_snapshot_payload_carries_view_date(minimal):
+    data = payload(select(minimal, as_of="2023-09-30"))
+    assert data["meta"]["lastDay"] == "2023-09-30"
+    ties = {t["id"]: t for t in data["ties"]}
+    assert ties["GBR-RAA"]["status"] == "signed"
+    assert ties["GBR-RAA"]["dates"] == [["signed", "2023-01-11"]]
 
 
 def test_security_and_economic_links_do_not_overlap(minimal):
@@ -49,10 +52,16 @@ def test_links_end_on_partner_anchor_in_window(minimal):
     assert usa["properties"]["anchor"][0] > 180  # drawn east of Japan, across the Pacific
 
 
-def test_partner_counts_exclude_ended(minimal):
+def test_groups_have_members_and_no_label(minimal):
     quad = next(f for f in payload(minimal)["partners"]["features"] if f["properties"]["id"] == "QUAD")
-    assert quad["properties"]["counts"] == {"diplomatic": 1}
+    assert quad["properties"]["members"] == ["USA", "AUS", "IND"]
     assert quad["properties"]["label"] is None  # groups get no name label
+
+
+def test_description_is_a_text_alternative(minimal):
+    assert payload(minimal)["meta"]["description"] == (
+        "Map of Japan's ties with 4 partners: 8 ties (security 5, economic 2, diplomatic 1). "
+        "The table of ties lists them all.")
 
 
 def test_text_defaults_and_overrides(minimal):

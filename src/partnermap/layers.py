@@ -8,8 +8,9 @@ means text from the data file is never interpreted as markup: the script in
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,9 +20,10 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
+from .lifecycle import status_on
 from .geo import Window, bow, cut_to_window, great_circle, label_point
 from .model import Dataset, Partner, Tie
-from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature
+from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind
 
 COORD_DECIMALS = 3
 # Bows keep a partner's security and economic links apart (fraction of length).
@@ -69,7 +71,17 @@ def _basemap(window: Window) -> tuple[dict, dict | None]:
     return {"type": "FeatureCollection", "features": feats}, by_id
 
 
-def _tie_record(tie: Tie, lang: str) -> dict:
+def _steps(tie: Tie, known_by: dt.date) -> list[list[str]]:
+    """The days a tie's status changes, with the status from then on.
+
+    Computed here with the one lifecycle rule so the browser's timeline and
+    filters only look statuses up, never re-implement the rule.
+    """
+    days = sorted({min(d.last_day(), known_by) for _, d in tie.dates})
+    return [[day.isoformat(), status_on(tie.dates, day, known_by).value] for day in days]
+
+
+def _tie_record(tie: Tie, known_by: dt.date) -> dict:
     rec = {
         "id": tie.id,
         "partner": tie.partner,
@@ -79,6 +91,7 @@ def _tie_record(tie: Tie, lang: str) -> dict:
         "status": tie.status.value,
         "nature": tie.nature.value,
         "dates": [[s.value, str(d)] for s, d in tie.dates],
+        "steps": _steps(tie, known_by),
         "summary": tie.summary,
         "parties": list(tie.parties),
         "sources": [
@@ -94,17 +107,6 @@ def _tie_record(tie: Tie, lang: str) -> dict:
     if tie.change:
         rec["change"] = tie.change
     return rec
-
-
-def _link_state(ties: list[Tie]) -> dict:
-    live = [t for t in ties if t.status not in TERMINAL_STATUSES]
-    return {
-        "count": len(live) or len(ties),
-        "pending": not any(t.status in ACTIVE_STATUSES for t in live),
-        "ended": not live,
-        "friction": all(t.nature is Nature.FRICTION for t in ties),
-        "changed": any(t.change for t in ties),
-    }
 
 
 def _links(dataset: Dataset, window: Window) -> list[dict]:
@@ -123,7 +125,7 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
             pieces = cut_to_window(bow(line, CATEGORY_BOW[cat]), window)
             out.append({
                 "type": "Feature",
-                "properties": {"partner": partner.id, "category": cat.value, **_link_state(by_cat[cat])},
+                "properties": {"partner": partner.id, "category": cat.value},
                 "geometry": {"type": "MultiLineString",
                              "coordinates": _round([[list(p) for p in pc] for pc in pieces])},
             })
@@ -131,7 +133,6 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
 
 
 def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
-    counts = Counter(t.category.value for t in partner.ties if t.status not in TERMINAL_STATUSES)
     geom = window.geometry(partner.geometry)
     props = {
         "id": partner.id,
@@ -141,7 +142,6 @@ def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
         "members": list(partner.members),
         "anchor": _round(list(window.point(partner.anchor))),
         "label": list(label_point(geom)) if partner.kind is Kind.STATE else None,
-        "counts": dict(sorted(counts.items())),
         "ties": [t.id for t in partner.ties],
     }
     return {"type": "Feature", "properties": props, "geometry": _geojson(geom)}
@@ -182,6 +182,19 @@ def _style(theme: th.Theme) -> dict:
     }
 
 
+def describe(dataset: Dataset, lang: str) -> str:
+    """The map's text alternative: what a screen reader announces for it."""
+    ties = dataset.ties
+    by_cat = {c: sum(t.category is c for t in ties) for c in Category}
+    if lang == "ja":
+        parts = "、".join(f"{th.CATEGORY_LABELS[c]['ja']}{n}件" for c, n in by_cat.items() if n)
+        return (f"{dataset.focal.label('ja')}と{len(dataset.partners)}の相手国・枠組みとの{len(ties)}件の関係を示す地図"
+                f"（{parts}）。関係の一覧の表に全件があります。")
+    parts = ", ".join(f"{c.value} {n}" for c, n in by_cat.items() if n)
+    return (f"Map of {dataset.focal.name}'s ties with {len(dataset.partners)} partners: {len(ties)} ties ({parts}). "
+            "The table of ties lists them all.")
+
+
 def default_title(dataset: Dataset, lang: str) -> str:
     if lang == "ja":
         return f"{dataset.focal.label('ja')}のパートナー・ネットワーク"
@@ -189,7 +202,7 @@ def default_title(dataset: Dataset, lang: str) -> str:
 
 
 def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None,
-            text: MapText | None = None) -> dict:
+            text: MapText | None = None, timeline: bool = False) -> dict:
     """Everything the map script needs, as JSON-ready data."""
     lang = th.check_lang(lang)
     theme = theme or th.THEMES["light"]
@@ -208,7 +221,13 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
             "asOf": str(dataset.as_of),
             "viewDate": dataset.view_date.isoformat() if dataset.view_date else None,
             "changesSince": dataset.changes_since.isoformat() if dataset.changes_since else None,
+            "timeline": timeline,
+            "firstYear": min(t.first_date.year for t in dataset.ties),
+            "lastDay": (dataset.view_date or dataset.as_of.last_day()).isoformat(),
+            "description": describe(dataset, lang),
         },
+        "vocab": {"active": sorted(s.value for s in ACTIVE_STATUSES),
+                  "terminal": sorted(s.value for s in TERMINAL_STATUSES)},
         "view": {"west": window.west, "center": [focal_anchor[1], focal_anchor[0] + 20]},
         "style": _style(theme),
         "labels": _labels(lang),
@@ -222,5 +241,5 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
         "partners": {"type": "FeatureCollection",
                      "features": [_partner_feature(p, window, lang) for p in dataset.partners]},
         "links": {"type": "FeatureCollection", "features": _links(dataset, window)},
-        "ties": [_tie_record(t, lang) for t in dataset.ties],
+        "ties": [_tie_record(t, dataset.as_of.last_day()) for t in dataset.ties],
     }

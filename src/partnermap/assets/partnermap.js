@@ -4,6 +4,10 @@
  * through textContent / createTextNode (never innerHTML), and links only when
  * their scheme is http or https. Leaflet APIs that take HTML strings (layer
  * control names) get escapeHtml()'d text.
+ *
+ * The lifecycle rule is not re-implemented here: each tie carries `steps`
+ * (the days its status changes, computed in Python), and the timeline only
+ * looks statuses up.
  */
 (function (global) {
   "use strict";
@@ -24,8 +28,7 @@
 
   function safeUrl(url) {
     if (typeof url !== "string") return null;
-    var m = /^\s*(https?):\/\//i.exec(url);
-    return m ? url.trim() : null;
+    return /^\s*https?:\/\/[^\s]/i.test(url) ? url.trim() : null;
   }
 
   function swatch(style) {
@@ -34,95 +37,174 @@
     return s;
   }
 
+  function control(position, build) {
+    var Ctl = L.Control.extend({
+      options: { position: position },
+      onAdd: function () {
+        var box = build();
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    return new Ctl();
+  }
+
   function PartnerMap(map, data) {
     this.map = map;
     this.data = data;
     this.style = data.style;
     this.labels = data.labels;
+    this.active = {};
+    this.terminal = {};
+    var self = this;
+    data.vocab.active.forEach(function (s) { self.active[s] = true; });
+    data.vocab.terminal.forEach(function (s) { self.terminal[s] = true; });
     this.tieById = {};
-    for (var i = 0; i < data.ties.length; i++) this.tieById[data.ties[i].id] = data.ties[i];
+    data.ties.forEach(function (t) { self.tieById[t.id] = t; });
+    this.partnerById = {};
+    data.partners.features.forEach(function (f) { self.partnerById[f.properties.id] = f.properties; });
     this.overlays = {};
-    this.legendItems = [];
+    // What the viewer has chosen to see: types and statuses shown, the timeline day.
+    this.shownTypes = {};
+    this.shownStatuses = {};
+    data.ties.forEach(function (t) { self.shownTypes[t.type] = true; self.shownStatuses[t.status] = true; });
+    this.day = null;
   }
 
   PartnerMap.prototype.ui = function (key) { return this.labels.ui[key] || key; };
 
-  PartnerMap.prototype.draw = function () {
-    var map = this.map, st = this.style, self = this;
-    map.getContainer().style.background = st.water;
-    map.getContainer().classList.add("pm-theme");
-    map.getContainer().style.setProperty("--pm-font", st.fontSize + "px");
-    map.getContainer().style.setProperty("--pm-label", st.labelSize + "px");
-    map.getContainer().style.setProperty("--pm-text", st.text);
-    map.getContainer().style.setProperty("--pm-halo", st.halo);
-    map.getContainer().style.setProperty("--pm-panel", st.panel);
-    map.createPane("pm-base").style.zIndex = 200;
-    map.createPane("pm-territory").style.zIndex = 300;
-    map.createPane("pm-links").style.zIndex = 420;
-    map.createPane("pm-labels").style.zIndex = 640;
+  /* ---- which ties are on the map ---------------------------------- */
 
-    this.basemap = L.geoJSON(this.data.basemap, {
-      pane: "pm-base", interactive: false,
-      style: function () { return { color: st.border, weight: 0.6, fillColor: st.land, fillOpacity: 1 }; }
-    }).addTo(map);
+  PartnerMap.prototype.statusOf = function (t) {
+    if (this.day === null) return t.status;
+    var status = null;
+    for (var i = 0; i < t.steps.length && t.steps[i][0] <= this.day; i++) status = t.steps[i][1];
+    return status;
+  };
 
-    var cats = Object.keys(this.labels.category);
-    var present = {};
-    this.data.links.features.forEach(function (f) { present[f.properties.category] = true; });
-    cats.forEach(function (cat) {
-      if (!present[cat]) return;
-      var group = L.featureGroup([], { pmCategory: cat });
-      self.territories(cat).addTo(group);
-      self.links(cat).addTo(group);
-      group.addTo(map);
-      self.overlays[cat] = group;
-    });
-    this.groups = this.groupLayers();
-    this.focalLayer().addTo(map);
-    this.labelLayer = this.nameLabels();
-    this.labelLayer.addTo(map);
-
-    var overlayNames = {};
-    cats.forEach(function (cat) {
-      if (self.overlays[cat]) overlayNames[escapeHtml(self.labels.category[cat])] = self.overlays[cat];
-    });
-    this.groups.forEach(function (g) { overlayNames[escapeHtml(g.name)] = g.layer; });
-    overlayNames[escapeHtml(this.ui("labels"))] = this.labelLayer;
-    this.layerControl = L.control.layers(null, overlayNames, { collapsed: false, position: "topright" }).addTo(map);
-    this.titleControl().addTo(map);
-    this.legend = this.legendControl();
-    this.legend.addTo(map);
-    this.creditControl().addTo(map);
-    map.on("overlayadd overlayremove", function () { self.updateLegend(); });
-    this.updateLegend();
-    var bounds = L.latLngBounds([]);
-    for (var c in this.overlays) bounds.extend(this.overlays[c].getBounds());
-    if (this.data.focal.anchor) bounds.extend(L.latLng(this.data.focal.anchor[1], this.data.focal.anchor[0]));
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
-    map.getContainer().setAttribute("data-pm-ready", "1");
-    return this;
+  PartnerMap.prototype.visible = function (t) {
+    var status = this.statusOf(t);
+    if (status === null) return false;
+    if (this.day !== null && this.terminal[status]) return false;  // ended before that day
+    return !!this.shownTypes[t.type] && !!this.shownStatuses[t.status];
   };
 
   PartnerMap.prototype.partnerTies = function (props, cat) {
     var out = [];
     for (var i = 0; i < props.ties.length; i++) {
       var t = this.tieById[props.ties[i]];
-      if (t && (!cat || t.category === cat)) out.push(t);
+      if (t && (!cat || t.category === cat) && this.visible(t)) out.push(t);
     }
     return out;
   };
 
+  PartnerMap.prototype.counts = function (props) {
+    var out = {}, self = this;
+    this.partnerTies(props).forEach(function (t) {
+      if (!self.terminal[self.statusOf(t)]) out[t.category] = (out[t.category] || 0) + 1;
+    });
+    return out;
+  };
+
+  PartnerMap.prototype.linkState = function (props, cat) {
+    var ties = this.partnerTies(props, cat), self = this;
+    if (!ties.length) return null;
+    var live = ties.filter(function (t) { return !self.terminal[self.statusOf(t)]; });
+    return {
+      count: live.length || ties.length,
+      pending: !live.some(function (t) { return self.active[self.statusOf(t)]; }),
+      ended: !live.length,
+      friction: ties.every(function (t) { return t.nature === "friction"; }),
+      changed: ties.some(function (t) { return !!t.change; })
+    };
+  };
+
+  /* ---- drawing ---------------------------------------------------- */
+
+  PartnerMap.prototype.draw = function () {
+    var map = this.map, st = this.style, self = this, meta = this.data.meta;
+    var box = map.getContainer();
+    box.style.background = st.water;
+    box.classList.add("pm-theme");
+    box.style.setProperty("--pm-font", st.fontSize + "px");
+    box.style.setProperty("--pm-label", st.labelSize + "px");
+    box.style.setProperty("--pm-text", st.text);
+    box.style.setProperty("--pm-halo", st.halo);
+    box.style.setProperty("--pm-panel", st.panel);
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", meta.title + ". " + meta.description);
+    map.createPane("pm-base").style.zIndex = 200;
+    map.createPane("pm-territory").style.zIndex = 300;
+    map.createPane("pm-links").style.zIndex = 420;
+    map.createPane("pm-labels").style.zIndex = 640;
+
+    L.geoJSON(this.data.basemap, {
+      pane: "pm-base", interactive: false,
+      style: function () { return { color: st.border, weight: 0.6, fillColor: st.land, fillOpacity: 1 }; }
+    }).addTo(map);
+
+    var present = {};
+    this.data.links.features.forEach(function (f) { present[f.properties.category] = true; });
+    Object.keys(this.labels.category).forEach(function (cat) {
+      if (!present[cat]) return;
+      self.overlays[cat] = L.featureGroup().addTo(map);
+    });
+    this.groups = this.groupLayers();
+    this.focalLayer().addTo(map);
+    this.labelLayer = this.nameLabels().addTo(map);
+
+    var names = {};
+    for (var cat in this.overlays) names[escapeHtml(this.labels.category[cat])] = this.overlays[cat];
+    this.groups.forEach(function (g) { names[escapeHtml(g.name)] = g.layer; });
+    names[escapeHtml(this.ui("labels"))] = this.labelLayer;
+    this.layerControl = L.control.layers(null, names, { collapsed: false, position: "topright" }).addTo(map);
+
+    control("topleft", function () { return self.titleBox(); }).addTo(map);
+    control("topright", function () { return self.filterBox(); }).addTo(map);
+    if (meta.timeline) control("bottomleft", function () { return self.timelineBox(); }).addTo(map);
+    control("bottomleft", function () { return el("div", "pm-panel pm-credit", meta.credit); }).addTo(map);
+    control("bottomright", function () {
+      self.legendBox = el("div", "pm-panel pm-legend");
+      self.legendBox.setAttribute("aria-label", self.ui("legend"));
+      return self.legendBox;
+    }).addTo(map);
+    control("bottomleft", function () { return self.tableBox(); }).addTo(map);
+    map.on("overlayadd overlayremove", function () { self.updateLegend(); });
+    if (meta.timeline) this.day = meta.lastDay;
+    this.refresh();
+
+    var bounds = L.latLngBounds([]);
+    for (var c in this.overlays) if (this.overlays[c].getLayers().length) bounds.extend(this.overlays[c].getBounds());
+    bounds.extend(L.latLng(this.data.focal.anchor[1], this.data.focal.anchor[0]));
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+    box.setAttribute("data-pm-ready", "1");
+    return this;
+  };
+
+  PartnerMap.prototype.refresh = function () {
+    for (var cat in this.overlays) {
+      var group = this.overlays[cat];
+      group.clearLayers();
+      this.territories(cat).addTo(group);
+      this.links(cat).addTo(group);
+    }
+    this.updateLegend();
+    this.updateTable();
+  };
+
   PartnerMap.prototype.territories = function (cat) {
-    var self = this, st = this.style;
-    var maxCount = 1;
-    this.data.partners.features.forEach(function (f) { maxCount = Math.max(maxCount, f.properties.counts[cat] || 0); });
+    var self = this, st = this.style, maxCount = 1, counts = {};
     var feats = this.data.partners.features.filter(function (f) {
-      return f.properties.kind !== "group" && self.partnerTies(f.properties, cat).length;
+      if (f.properties.kind === "group") return false;
+      counts[f.properties.id] = self.counts(f.properties);
+      maxCount = Math.max(maxCount, counts[f.properties.id][cat] || 0);
+      return self.partnerTies(f.properties, cat).length > 0;
     });
     return L.geoJSON({ type: "FeatureCollection", features: feats }, {
       pane: "pm-territory",
       style: function (f) {
-        var p = f.properties, n = p.counts[cat] || 0;
+        var p = f.properties, n = counts[p.id][cat] || 0;
         var contested = p.relationship === "contested";
         var color = contested ? st.contested : st.category[cat];
         var cls = "pm-territory pm-cat-" + cat + " pm-partner-" + p.id;
@@ -139,36 +221,41 @@
   };
 
   PartnerMap.prototype.links = function (cat) {
-    var self = this, st = this.style;
-    var feats = this.data.links.features.filter(function (f) { return f.properties.category === cat; });
-    var maxCount = 1;
-    feats.forEach(function (f) { maxCount = Math.max(maxCount, f.properties.count); });
-    var partners = {};
-    this.data.partners.features.forEach(function (f) { partners[f.properties.id] = f.properties; });
+    var self = this, st = this.style, states = {}, maxCount = 1;
+    var feats = this.data.links.features.filter(function (f) {
+      if (f.properties.category !== cat) return false;
+      var s = self.linkState(self.partnerById[f.properties.partner], cat);
+      if (!s) return false;
+      states[f.properties.partner] = s;
+      maxCount = Math.max(maxCount, s.count);
+      return true;
+    });
+    var changesSince = this.data.meta.changesSince;
     return L.geoJSON({ type: "FeatureCollection", features: feats }, {
       pane: "pm-links",
       style: function (f) {
-        var p = f.properties;
-        var w = st.weightMin + (st.weightMax - st.weightMin) * Math.sqrt(p.count / maxCount);
-        var color = p.friction ? st.friction : st.category[cat];
-        var muted = self.data.meta.changesSince && !p.changed;
+        var p = f.properties, s = states[p.partner];
+        var w = st.weightMin + (st.weightMax - st.weightMin) * Math.sqrt(s.count / maxCount);
+        var color = s.ended ? st.contested : (s.friction ? st.friction : st.category[cat]);
+        var muted = changesSince && !s.changed;
+        var cls = "pm-link pm-cat-" + cat + " pm-partner-" + p.partner;
+        if (s.pending) cls += " pm-pending";
+        if (s.friction) cls += " pm-friction";
+        if (changesSince) cls += muted ? " pm-muted" : " pm-highlight";
         return {
-          color: p.ended ? st.contested : color, weight: w,
+          color: color, weight: changesSince && !muted ? w + 2 : w,
           opacity: muted ? 0.25 : st.lineOpacity,
-          dashArray: p.friction ? st.dashFriction : (p.pending || p.ended ? st.dashPending : null),
-          lineCap: "round", className: "pm-link pm-cat-" + cat + " pm-partner-" + p.partner
+          dashArray: s.friction ? st.dashFriction : (s.pending || s.ended ? st.dashPending : null),
+          lineCap: "round", className: cls
         };
       },
-      onEachFeature: function (f, layer) {
-        var props = partners[f.properties.partner];
-        if (props) self.bindPartner(props, layer);
-      }
+      onEachFeature: function (f, layer) { self.bindPartner(self.partnerById[f.properties.partner], layer); }
     });
   };
 
   PartnerMap.prototype.groupLayers = function () {
-    // One toggleable outline per framework (Quad, CPTPP, TICAD states...), off by default
-    // except the first, so groupings never swamp the bilateral picture.
+    // One toggleable outline per framework (Quad, CPTPP, TICAD states...), off by
+    // default, so groupings never swamp the bilateral picture.
     var self = this, st = this.style;
     return this.data.partners.features.filter(function (f) { return f.properties.kind === "group"; })
       .map(function (f) {
@@ -189,16 +276,17 @@
     if (f.geometry) {
       L.geoJSON({ type: "Feature", properties: {}, geometry: f.geometry }, {
         pane: "pm-territory", interactive: false,
-        style: function () { return { color: st.focal, weight: 2, fillColor: st.focal, fillOpacity: 0.75 }; }
+        style: function () {
+          return { color: st.focal, weight: 2, fillColor: st.focal, fillOpacity: 0.75, className: "pm-focal" };
+        }
       }).addTo(group);
     }
     var marker = L.circleMarker([f.anchor[1], f.anchor[0]], {
       pane: "pm-labels", radius: 7, color: st.halo, weight: 2, fillColor: st.focal, fillOpacity: 1
     });
-    var tip = el("span", "pm-focal-name", f.name);
-    marker.bindTooltip(tip, { permanent: true, direction: "right", className: "pm-label pm-focal-label", offset: [8, 0] });
-    marker.addTo(group);
-    return group;
+    marker.bindTooltip(el("span", null, f.name),
+      { permanent: true, direction: "right", className: "pm-label pm-focal-label", offset: [8, 0] });
+    return marker.addTo(group) && group;
   };
 
   PartnerMap.prototype.nameLabels = function () {
@@ -206,19 +294,21 @@
     this.data.partners.features.forEach(function (f) {
       var p = f.properties;
       if (!p.label) return;
-      var m = L.circleMarker([p.label[1], p.label[0]], { radius: 0, opacity: 0, fillOpacity: 0, interactive: false, pane: "pm-labels" });
+      var m = L.circleMarker([p.label[1], p.label[0]],
+        { radius: 0, opacity: 0, fillOpacity: 0, interactive: false, pane: "pm-labels" });
       m.bindTooltip(el("span", null, p.name), { permanent: true, direction: "center", className: "pm-label" });
       m.addTo(group);
     });
     return group;
   };
 
+  /* ---- popups and tooltips ---------------------------------------- */
+
   PartnerMap.prototype.tooltipContent = function (props) {
-    var box = el("div", "pm-tooltip");
+    var box = el("div", "pm-tooltip"), labels = this.labels, counts = this.counts(props);
     box.appendChild(el("strong", null, props.name));
-    var labels = this.labels;
     Object.keys(labels.category).forEach(function (cat) {
-      if (props.counts[cat]) box.appendChild(el("div", null, labels.category[cat] + ": " + props.counts[cat]));
+      if (counts[cat]) box.appendChild(el("div", null, labels.category[cat] + ": " + counts[cat]));
     });
     return box;
   };
@@ -230,9 +320,11 @@
     if (props.members && props.members.length) {
       box.appendChild(el("p", "pm-members", this.ui("members") + ": " + props.members.join(", ")));
     }
+    var any = false;
     Object.keys(labels.category).forEach(function (cat) {
       var ties = self.partnerTies(props, cat);
       if (!ties.length) return;
+      any = true;
       var section = el("section", "pm-cat pm-cat-" + cat);
       var h = el("h4", null, labels.category[cat] + " (" + ties.length + ")");
       h.style.borderColor = self.style.category[cat];
@@ -242,6 +334,7 @@
       section.appendChild(list);
       box.appendChild(section);
     });
+    if (!any) box.appendChild(el("p", null, this.ui("nothing_shown")));
     return box;
   };
 
@@ -250,14 +343,18 @@
     var li = el("li", "pm-tie" + (t.change ? " pm-changed" : ""));
     li.setAttribute("data-tie", t.id);
     li.appendChild(el("div", "pm-tie-title", t.title));
-    var meta = (labels.type[t.type] || t.type) + " · " + (labels.status[t.status] || t.status);
+    var status = this.statusOf(t);
+    var meta = (labels.type[t.type] || t.type) + " · " + (labels.status[status] || status);
     if (t.nature === "friction") meta += " · " + this.ui("friction");
-    if (t.change) meta += " · " + t.change;
+    if (t.change) meta += " · " + this.ui("change_" + t.change);
     li.appendChild(el("div", "pm-tie-meta", meta));
-    var dates = t.dates.map(function (d) { return (labels.status[d[0]] || d[0]) + " " + d[1]; }).join("; ");
+    var dates = t.dates.filter(function (d) { return self.day === null || d[1] <= self.day; })
+      .map(function (d) { return (labels.status[d[0]] || d[0]) + " " + d[1]; }).join("; ");
     li.appendChild(el("div", "pm-tie-dates", dates));
     li.appendChild(el("div", "pm-tie-summary", t.summary));
-    if (t.parties && t.parties.length) li.appendChild(el("div", "pm-tie-parties", this.ui("parties") + ": " + t.parties.join(", ")));
+    if (t.parties && t.parties.length) {
+      li.appendChild(el("div", "pm-tie-parties", this.ui("parties") + ": " + t.parties.join(", ")));
+    }
     if (t.note) li.appendChild(el("div", "pm-tie-note", this.ui("note") + ": " + t.note));
     var src = el("ul", "pm-sources");
     t.sources.forEach(function (s) {
@@ -284,46 +381,126 @@
   PartnerMap.prototype.bindPartner = function (props, layer) {
     var self = this;
     layer.bindTooltip(function () { return self.tooltipContent(props); }, { sticky: true });
-    layer.bindPopup(function () { return self.popupContent(props); }, { maxWidth: 420, maxHeight: 360, autoPanPadding: [30, 30] });
+    layer.bindPopup(function () { return self.popupContent(props); },
+      { maxWidth: 420, maxHeight: 360, autoPanPadding: [30, 30] });
   };
 
-  PartnerMap.prototype.titleControl = function () {
-    var meta = this.data.meta;
-    var Ctl = L.Control.extend({
-      options: { position: "topleft" },
-      onAdd: function () {
-        var box = el("div", "pm-panel pm-title");
-        box.appendChild(el("h1", null, meta.title));
-        if (meta.subtitle) box.appendChild(el("p", "pm-subtitle", meta.subtitle));
-        L.DomEvent.disableClickPropagation(box);
-        return box;
-      }
-    });
-    return new Ctl();
+  /* ---- controls --------------------------------------------------- */
+
+  PartnerMap.prototype.titleBox = function () {
+    var meta = this.data.meta, box = el("div", "pm-panel pm-title");
+    box.appendChild(el("h1", null, meta.title));
+    if (meta.subtitle) box.appendChild(el("p", "pm-subtitle", meta.subtitle));
+    if (meta.changesSince) {
+      box.appendChild(el("p", "pm-subtitle pm-changes", this.ui("changed_since") + " " + meta.changesSince));
+    }
+    return box;
   };
 
-  PartnerMap.prototype.creditControl = function () {
-    var meta = this.data.meta;
-    var Ctl = L.Control.extend({
-      options: { position: "bottomleft" },
-      onAdd: function () { return el("div", "pm-panel pm-credit", meta.credit); }
-    });
-    return new Ctl();
+  PartnerMap.prototype.filterBox = function () {
+    // The live counterpart of --type and --status, for use in a talk.
+    var self = this, labels = this.labels;
+    var box = el("details", "pm-panel pm-filter");
+    box.appendChild(el("summary", null, this.ui("filter")));
+    function group(title, shown, labelTable, key) {
+      var fs = el("fieldset", "pm-filter-" + key);
+      fs.appendChild(el("legend", null, title));
+      Object.keys(shown).sort(function (a, b) {
+        return (labelTable[a] || a).localeCompare(labelTable[b] || b);
+      }).forEach(function (value) {
+        var lab = el("label", "pm-check");
+        var input = el("input");
+        input.type = "checkbox"; input.checked = true; input.value = value;
+        input.setAttribute("data-" + key, value);
+        input.addEventListener("change", function () { shown[value] = input.checked; self.refresh(); });
+        lab.appendChild(input);
+        lab.appendChild(document.createTextNode(" " + (labelTable[value] || value)));
+        fs.appendChild(lab);
+      });
+      return fs;
+    }
+    box.appendChild(group(this.ui("types"), this.shownTypes, labels.type, "type"));
+    box.appendChild(group(this.ui("statuses"), this.shownStatuses, labels.status, "status"));
+    return box;
   };
 
-  PartnerMap.prototype.legendControl = function () {
-    var self = this;
-    var Ctl = L.Control.extend({
-      options: { position: "bottomright" },
-      onAdd: function () {
-        self.legendBox = el("div", "pm-panel pm-legend");
-        self.legendBox.setAttribute("role", "region");
-        self.legendBox.setAttribute("aria-label", self.ui("legend"));
-        L.DomEvent.disableClickPropagation(self.legendBox);
-        return self.legendBox;
-      }
+  PartnerMap.prototype.timelineBox = function () {
+    var self = this, meta = this.data.meta;
+    var box = el("div", "pm-panel pm-timeline");
+    var last = parseInt(meta.lastDay.slice(0, 4), 10);
+    var input = el("input");
+    input.type = "range"; input.min = meta.firstYear; input.max = last; input.step = 1; input.value = last;
+    input.setAttribute("aria-label", this.ui("year"));
+    var out = el("output", "pm-year", String(last));
+    var button = el("button", "pm-play", this.ui("play"));
+    button.type = "button";
+    function setYear(year) {
+      input.value = year;
+      out.textContent = String(year);
+      self.day = year >= last ? meta.lastDay : year + "-12-31";
+      self.refresh();
+    }
+    input.addEventListener("input", function () { self.stop(button); setYear(parseInt(input.value, 10)); });
+    button.addEventListener("click", function () {
+      if (self.timer) { self.stop(button); return; }
+      var year = parseInt(input.value, 10);
+      if (year >= last) year = meta.firstYear - 1;
+      button.textContent = self.ui("pause");
+      self.timer = setInterval(function () {
+        year += 1;
+        setYear(year);
+        if (year >= last) self.stop(button);
+      }, 700);
     });
-    return new Ctl();
+    box.appendChild(button);
+    box.appendChild(input);
+    box.appendChild(out);
+    return box;
+  };
+
+  PartnerMap.prototype.stop = function (button) {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    button.textContent = this.ui("play");
+  };
+
+  PartnerMap.prototype.tableBox = function () {
+    // The text alternative: every tie on the map, as a table, for screen readers
+    // and for readers who prefer tables.
+    var details = el("details", "pm-panel pm-table");
+    this.tableSummary = el("summary");
+    details.appendChild(el("p", "pm-description", this.data.meta.description));
+    details.insertBefore(this.tableSummary, details.firstChild);
+    var table = el("table");
+    var head = el("tr");
+    ["partner", "category", "type", "status", "dates", "title"].forEach(function (k) {
+      head.appendChild(el("th", null, this.ui(k)));
+    }, this);
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    this.tableBody = el("tbody");
+    table.appendChild(this.tableBody);
+    details.appendChild(table);
+    return details;
+  };
+
+  PartnerMap.prototype.updateTable = function () {
+    var body = this.tableBody, labels = this.labels, self = this, n = 0;
+    while (body.firstChild) body.removeChild(body.firstChild);
+    this.data.partners.features.forEach(function (f) {
+      self.partnerTies(f.properties).forEach(function (t) {
+        var status = self.statusOf(t);
+        var row = el("tr");
+        row.setAttribute("data-tie", t.id);
+        [f.properties.name, labels.category[t.category], labels.type[t.type], labels.status[status],
+         t.dates.map(function (d) { return (labels.status[d[0]] || d[0]) + " " + d[1]; }).join("; "),
+         t.title].forEach(function (v) { row.appendChild(el("td", null, v)); });
+        body.appendChild(row);
+        n += 1;
+      });
+    });
+    this.tableSummary.textContent = this.ui("table") + " (" + n + ")";
   };
 
   PartnerMap.prototype.updateLegend = function () {
@@ -333,34 +510,43 @@
     box.appendChild(el("h2", null, this.ui("legend")));
     function row(sw, text, key) {
       var r = el("div", "pm-legend-row");
-      if (key) r.setAttribute("data-legend", key);
+      r.setAttribute("data-legend", key);
       r.appendChild(sw);
       r.appendChild(el("span", null, text));
       box.appendChild(r);
     }
+    function line(style) { return swatch({ borderTop: style, height: "0", marginTop: "8px" }); }
     row(swatch({ background: st.focal }), this.data.focal.name + " (" + this.ui("focal") + ")", "focal");
-    var visible = [];
-    for (var cat in this.overlays) if (map.hasLayer(this.overlays[cat])) visible.push(cat);
-    visible.forEach(function (cat) { row(swatch({ background: st.category[cat] }), self.labels.category[cat], cat); });
-    var props = { pending: false, friction: false, ended: false };
-    this.data.links.features.forEach(function (f) {
-      if (visible.indexOf(f.properties.category) < 0) return;
-      if (f.properties.pending && !f.properties.ended) props.pending = true;
-      if (f.properties.friction) props.friction = true;
-      if (f.properties.ended) props.ended = true;
-    });
-    if (visible.length) row(swatch({ borderTop: "3px solid " + st.text, height: "0", marginTop: "8px" }), this.ui("in_force"), "in_force");
-    if (props.pending) row(swatch({ borderTop: "3px dashed " + st.text, height: "0", marginTop: "8px" }), this.ui("not_in_force"), "pending");
-    if (props.friction) row(swatch({ borderTop: "3px dotted " + st.friction, height: "0", marginTop: "8px" }), this.ui("friction"), "friction");
-    if (props.ended) row(swatch({ borderTop: "3px dashed " + st.contested, height: "0", marginTop: "8px" }), this.ui("ended"), "ended");
-    var contested = this.data.partners.features.some(function (f) {
-      return f.properties.relationship === "contested" && visible.some(function (c) { return f.properties.counts[c]; });
-    });
-    if (contested) row(swatch({ background: st.contested, opacity: "0.5" }), this.ui("contested"), "contested");
+    var visible = [], seen = { pending: false, friction: false, ended: false, contested: false, drawn: false };
+    for (var cat in this.overlays) {
+      if (!map.hasLayer(this.overlays[cat])) continue;
+      var drawn = this.overlays[cat].getLayers().some(function (g) { return g.getLayers().length; });
+      if (!drawn) continue;
+      visible.push(cat);
+      this.data.partners.features.forEach(function (f) {
+        var s = f.properties.kind !== "group" && self.linkState(f.properties, cat);
+        if (!s) return;
+        seen.drawn = true;
+        if (s.pending && !s.ended) seen.pending = true;
+        if (s.friction) seen.friction = true;
+        if (s.ended) seen.ended = true;
+        if (f.properties.relationship === "contested") seen.contested = true;
+      });
+    }
+    visible.forEach(function (c) { row(swatch({ background: st.category[c] }), self.labels.category[c], c); });
+    if (seen.drawn) row(line("3px solid " + st.text), this.ui("in_force"), "in_force");
+    if (seen.pending) row(line("3px dashed " + st.text), this.ui("not_in_force"), "pending");
+    if (seen.friction) row(line("3px dotted " + st.friction), this.ui("friction"), "friction");
+    if (seen.ended) row(line("3px dashed " + st.contested), this.ui("ended"), "ended");
+    if (seen.contested) row(swatch({ background: st.contested, opacity: "0.5" }), this.ui("contested"), "contested");
+    if (this.data.meta.changesSince && seen.drawn) {
+      row(line("3px solid " + st.text), this.ui("changed_since") + " " + this.data.meta.changesSince, "changed");
+      row(line("2px solid rgba(128,128,128,.35)"), this.ui("unchanged"), "unchanged");
+    }
     (this.groups || []).forEach(function (g) {
       if (map.hasLayer(g.layer)) row(swatch({ border: "2px dashed " + st.group }), g.name, "group-" + g.id);
     });
-    if (visible.length) box.appendChild(el("div", "pm-legend-note", this.ui("link_width")));
+    if (seen.drawn) box.appendChild(el("div", "pm-legend-note", this.ui("link_width")));
   };
 
   global.partnermap = {
