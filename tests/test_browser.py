@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from partnermap import build_map, save_map
+from partnermap import build_map, save_map, select
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +77,62 @@ def test_tooltip_shows_counts(offline_page, minimal_html):
     tip = page.locator(".pm-tooltip")
     tip.wait_for()
     assert tip.inner_text().split("\n") == ["United States", "Security ties: 1", "Economic ties: 1"]
+
+
+def test_in_map_type_filter_hides_and_restores(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    page.locator(".pm-filter summary").click()
+    assert count(page, "path.pm-link.pm-partner-GBR") == 1
+    page.locator('input[data-type="reciprocal_access"]').uncheck()
+    page.locator('input[data-type="acsa"]').uncheck()
+    assert count(page, "path.pm-link.pm-partner-GBR") == 0
+    assert count(page, "path.pm-link.pm-partner-USA") == 2  # alliance and tariffs stay
+    assert page.locator(".pm-table summary").inner_text() == "Table of ties (5)"
+    page.locator('input[data-type="acsa"]').check()
+    assert count(page, "path.pm-link.pm-partner-GBR") == 1
+    assert offline_page.errors == []
+
+
+def test_status_filter_and_pending_links(offline_page, minimal, tmp_path):
+    html = save_map(build_map(select(minimal, as_of="2023-09-30", types=["reciprocal_access"])),
+                    tmp_path / "m.html")
+    page = offline_page.open(html)
+    # the UK RAA is only signed on 2023-09-30: a dashed, pending link
+    assert count(page, "path.pm-link.pm-pending.pm-partner-GBR") == 1
+    assert count(page, "path.pm-link.pm-pending.pm-partner-AUS") == 0
+    assert "Not (yet) in force" in page.locator(".pm-legend").inner_text()
+
+
+def test_timeline_grows_the_network(offline_page, minimal, tmp_path):
+    page = offline_page.open(save_map(build_map(minimal, timeline=True), tmp_path / "t.html"))
+    slider = page.locator(".pm-timeline input[type=range]")
+    assert slider.get_attribute("min") == "1960" and slider.get_attribute("max") == "2025"
+    slider.fill("1970")
+    assert page.locator(".pm-year").inner_text() == "1970"
+    assert count(page, "path.pm-link") == 1  # only the alliance treaty
+    slider.fill("2016")
+    assert count(page, "path.pm-link.pm-partner-GBR") == 0  # the ACSA counts from the end of 2017
+    slider.fill("2017")
+    assert count(page, "path.pm-link.pm-partner-GBR") == 1
+    slider.fill("2025")
+    assert count(page, "path.pm-link") == 5
+    assert offline_page.errors == []
+
+
+def test_changes_since_highlights_and_mutes(offline_page, minimal, tmp_path):
+    page = offline_page.open(save_map(build_map(select(minimal, changes_since="2025-01-20")), tmp_path / "c.html"))
+    assert count(page, "path.pm-link.pm-highlight") == 1  # the 2025 auto tariffs
+    assert count(page, "path.pm-link.pm-highlight.pm-partner-USA.pm-cat-economic") == 1
+    assert count(page, "path.pm-link.pm-muted") == 4
+    assert "Changed since 2025-01-20" in page.locator(".pm-title").inner_text()
+
+
+def test_table_of_ties_is_the_text_alternative(offline_page, minimal_html):
+    page = offline_page.open(minimal_html)
+    assert page.locator(".leaflet-container").get_attribute("aria-label").startswith(
+        "Japan's partner network. Map of Japan's ties with 4 partners")
+    page.locator(".pm-table summary").click()
+    rows = page.locator(".pm-table tbody tr")
+    assert rows.count() == 8
+    assert rows.first.inner_text().split("\t")[:4] == ["Australia", "Security ties", "Reciprocal access agreement",
+                                                       "In force"]

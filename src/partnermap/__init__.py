@@ -37,6 +37,7 @@ _EXPORTS = {
     "format_ties": "tables",
     "bibliography": "cite",
     "sources_of": "cite",
+    "to_feature_collection": "dump",
     "Dataset": "model",
     "Partner": "model",
     "Tie": "model",

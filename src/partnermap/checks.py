@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cmp_to_key
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +21,7 @@ from shapely.geometry.polygon import orient
 
 from .dates import PartialDate
 from .errors import Problem
-from .lifecycle import latest_step, status_on
+from .lifecycle import latest_step, status_on, step_order
 from .model import Dataset, Focal, Partner, Source, Tie
 from .vocab import (
     DATE_ORDER,
@@ -36,9 +37,9 @@ from .vocab import (
     TieType,
 )
 
-PARTNER_ID = re.compile(r"^[A-Z][A-Z0-9_-]{1,31}$")
-STATE_ID = re.compile(r"^[A-Z]{3}$")
-TIE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+PARTNER_ID = re.compile(r"[A-Z][A-Z0-9_-]{1,31}", re.ASCII)
+STATE_ID = re.compile(r"[A-Z]{3}", re.ASCII)
+TIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SAFE_SCHEMES = ("http", "https")
 
 
@@ -254,7 +255,7 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[tuple[Status
         if early in found and late in found and found[early].compare(found[late]) > 0:
             ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
             ok = False
-    steps.sort(key=lambda sd: (sd[1], STATUS_RANK[sd[0]]))
+    steps.sort(key=cmp_to_key(step_order))  # lifecycle order: "2017" in force after signed 2017-01-26
     return tuple(steps) if ok else None
 
 
@@ -280,7 +281,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
     tie_id = raw.get("id")
     ctx.tie = tie_id if isinstance(tie_id, str) and tie_id else f"#{index}"
     before = len(ctx.problems)
-    if not isinstance(tie_id, str) or not TIE_ID.match(tie_id):
+    if not isinstance(tie_id, str) or not TIE_ID.fullmatch(tie_id):
         shown = str(tie_id)[:40]
         ctx.add("id", "missing" if tie_id is None else f"{shown!r} is not a valid tie id (letters, digits, . _ -)")
     elif tie_id in seen:
@@ -311,7 +312,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
 def _ids(ctx: _Ctx, raw: Any, name: str) -> tuple[str, ...]:
     if raw is None:
         return ()
-    if not isinstance(raw, list) or not all(isinstance(v, str) and PARTNER_ID.match(v) for v in raw):
+    if not isinstance(raw, list) or not all(isinstance(v, str) and PARTNER_ID.fullmatch(v) for v in raw):
         ctx.add(name, "must be an array of ids (ISO 3166-1 alpha-3 or short upper-case codes)")
         return ()
     if len(set(raw)) != len(raw):
@@ -331,12 +332,12 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
         ctx.add("properties", f"expected an object, got {_type_name(props)}")
         return None
     pid = props.get("id")
-    if isinstance(pid, str) and PARTNER_ID.match(pid):
+    if isinstance(pid, str) and PARTNER_ID.fullmatch(pid):
         ctx.feature = f"feature {index} ({pid})"
     before = len(ctx.problems)
     if pid is None:
         ctx.add("id", "missing (ISO 3166-1 alpha-3 for states, a short code for organisations)")
-    elif not isinstance(pid, str) or not PARTNER_ID.match(pid):
+    elif not isinstance(pid, str) or not PARTNER_ID.fullmatch(pid):
         ctx.add("id", f"{str(pid)[:40]!r} is not a valid partner id (upper-case letters, digits, _ -; 2-32 long)")
     elif pid in seen_partners:
         ctx.add("id", "duplicate partner id")
@@ -347,7 +348,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     name = _text(ctx, props, "name")
     name_ja = _text(ctx, props, "name_ja", required=False)
     kind = _choice(ctx, props, "kind", Kind)
-    if kind is Kind.STATE and isinstance(pid, str) and not STATE_ID.match(pid):
+    if kind is Kind.STATE and isinstance(pid, str) and not STATE_ID.fullmatch(pid):
         ctx.add("id", f"{pid!r}: a state's id is its ISO 3166-1 alpha-3 code")
     relationship = _choice(ctx, props, "relationship", Relationship, default=Relationship.PARTNER)
     anchor = _anchor(ctx, props)
@@ -388,7 +389,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
     else:
         n = len(ctx.problems)
         fid = _text(ctx, focal_raw, "id", prefix="focal.")
-        if fid and not STATE_ID.match(fid):
+        if fid and not STATE_ID.fullmatch(fid):
             ctx.add("focal.id", f"{fid!r}: expected an ISO 3166-1 alpha-3 code")
         fname = _text(ctx, focal_raw, "name", prefix="focal.")
         fja = _text(ctx, focal_raw, "name_ja", required=False, prefix="focal.")
@@ -411,7 +412,7 @@ def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
         ctx.add("type", f"expected a GeoJSON FeatureCollection, got {str(got)[:40]!r}")
         return None, ctx.problems
     version = doc.get("partnermap")
-    if version != SCHEMA_VERSION:
+    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 in Python; not here
         ctx.add("partnermap", f"schema version must be {SCHEMA_VERSION}, got {version!r}"[:120])
     meta, as_of, focal = _metadata(ctx, doc)
     features = doc.get("features")

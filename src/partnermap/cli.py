@@ -100,26 +100,34 @@ def validate(path: str | None) -> None:
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
 @click.option("--theme", type=click.Choice(list(THEMES)), default="light", show_default=True)
 @click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (needs network).")
+@click.option("--timeline", is_flag=True, help="Add a year slider (with play) that grows the network over time.")
 @filter_options
-def render(path, output, title, subtitle, lang, theme, cdn, selection) -> None:
+def render(path, output, title, subtitle, lang, theme, cdn, timeline, selection) -> None:
     """Render an interactive map (self-contained HTML) of the selected ties."""
     from .export import save_map
     from .render import build_map
 
     dataset = _load_selected(path, selection)
-    m = build_map(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, offline=not cdn)
+    m = build_map(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, offline=not cdn,
+                  timeline=timeline)
     click.echo(save_map(m, output))
 
 
 @main.command(name="list")
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table",
+              show_default=True, help="geojson: the selection as a partner file (QGIS/GDAL read it).")
 @filter_options
 def list_(path, fmt, selection) -> None:
     """Print one row per tie (partner, category, type, status, dates, title)."""
     from .tables import format_ties, totals
 
     dataset = _load_selected(path, selection)
+    if fmt == "geojson":
+        from .dump import dumps
+
+        click.echo(dumps(dataset), nl=False)
+        return
     click.echo(format_ties(dataset, fmt), nl=False)
     if fmt == "table":
         click.echo(totals(dataset))

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
 @total_ordering
@@ -32,7 +32,7 @@ class PartialDate:
         """Parse ISO 8601 ``YYYY[-MM[-DD]]``; raise ValueError naming the problem."""
         if not isinstance(text, str):
             raise ValueError(f"expected a date string like 2025-04-28, got {type(text).__name__}")
-        m = _DATE_RE.match(text)
+        m = _DATE_RE.fullmatch(text)
         if not m:
             raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
         year, month, day = (int(g) if g else None for g in m.groups())

@@ -18,14 +18,14 @@ from .vocab import STATUS_RANK, Status
 Steps = Iterable[tuple[Status, PartialDate]]
 
 
-def _order(a: tuple[Status, PartialDate], b: tuple[Status, PartialDate]) -> int:
+def step_order(a: tuple[Status, PartialDate], b: tuple[Status, PartialDate]) -> int:
     # Compare at common precision so "signed 2023-01" is not after "in force 2023-01-15".
     return a[1].compare(b[1]) or (STATUS_RANK[a[0]] - STATUS_RANK[b[0]])
 
 
 def latest_step(steps: Steps) -> tuple[Status, PartialDate] | None:
     steps = list(steps)
-    return max(steps, key=cmp_to_key(_order)) if steps else None
+    return max(steps, key=cmp_to_key(step_order)) if steps else None
 
 
 def reached(date: PartialDate, on: dt.date, known_by: dt.date | None = None) -> bool:

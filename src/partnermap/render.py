@@ -132,13 +132,15 @@ def build_map(
     title: str | None = None,
     subtitle: str | None = None,
     offline: bool = True,
+    timeline: bool = False,
 ) -> folium.Map:
     """A ``folium.Map`` of the (filtered) network; displays inline in Jupyter.
 
     ``offline=False`` links Leaflet from its CDN instead of inlining it
-    (smaller file for the web, blank without network).
+    (smaller file for the web, blank without network). ``timeline=True`` adds
+    a year slider that grows the network up to the view's date.
     """
-    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=MapText(title, subtitle))
+    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=MapText(title, subtitle), timeline=timeline)
     center = data["view"]["center"]
     m = folium.Map(location=center, zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
                    world_copy_jump=False, control_scale=False, zoom_control=True)

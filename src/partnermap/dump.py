@@ -1,0 +1,84 @@
+"""A Dataset back to a partner file: the schema's own GeoJSON.
+
+``partnermap list --format geojson`` writes a filtered view this way, so the
+result opens in QGIS/GDAL (ties become a JSON field) *and* loads back into
+partnermap: load -> select -> dump -> load round-trips.
+"""
+
+from __future__ import annotations
+
+import json
+
+from shapely.geometry import mapping
+
+from .model import Dataset, Partner, Source, Tie
+from .vocab import SCHEMA_VERSION, Kind, Nature, Relationship
+
+
+def _source(s: Source) -> dict:
+    out = {"title": s.title, "publisher": s.publisher, "date": str(s.date)}
+    for key in ("author", "container", "locator", "url"):
+        value = getattr(s, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _tie(t: Tie) -> dict:
+    out = {
+        "id": t.id, "title": t.title, "category": t.category.value, "type": t.type.value,
+        "status": t.status.value,
+    }
+    if t.nature is not Nature.COOPERATION:
+        out["nature"] = t.nature.value
+    out["dates"] = {s.value: str(d) for s, d in t.dates}
+    out["summary"] = t.summary
+    if t.parties:
+        out["parties"] = list(t.parties)
+    if t.note:
+        out["note"] = t.note
+    if t.change:
+        out["change"] = t.change
+    out["sources"] = [_source(s) for s in t.sources]
+    return out
+
+
+def _partner(p: Partner) -> dict:
+    props: dict = {"id": p.id, "name": p.name}
+    if p.name_ja:
+        props["name_ja"] = p.name_ja
+    props["kind"] = p.kind.value
+    props["anchor"] = list(p.anchor)
+    if p.relationship is not Relationship.PARTNER:
+        props["relationship"] = p.relationship.value
+    if p.members or p.kind is not Kind.STATE:
+        props["members"] = list(p.members)
+    props["ties"] = [_tie(t) for t in p.ties]
+    return {"type": "Feature", "properties": props, "geometry": mapping(p.geometry)}
+
+
+def to_feature_collection(dataset: Dataset) -> dict:
+    """The dataset (or a filtered view of it) as a valid partner file."""
+    metadata: dict = {
+        "title": dataset.title,
+        "version": dataset.version,
+        # a snapshot is "as of" its own day, so its statuses validate
+        "as_of": dataset.view_date.isoformat() if dataset.view_date else str(dataset.as_of),
+    }
+    for key in ("description", "license"):
+        if getattr(dataset, key):
+            metadata[key] = getattr(dataset, key)
+    focal = {"id": dataset.focal.id, "name": dataset.focal.name}
+    if dataset.focal.name_ja:
+        focal["name_ja"] = dataset.focal.name_ja
+    focal["anchor"] = list(dataset.focal.anchor)
+    metadata["focal"] = focal
+    if dataset.view_date or dataset.changes_since:
+        metadata["view"] = {k: v.isoformat() for k, v in
+                            (("as_of", dataset.view_date), ("changes_since", dataset.changes_since)) if v}
+    return {"type": "FeatureCollection", "partnermap": SCHEMA_VERSION, "metadata": metadata,
+            "features": [_partner(p) for p in dataset.partners]}
+
+
+def dumps(dataset: Dataset) -> str:
+    return json.dumps(to_feature_collection(dataset), ensure_ascii=False, indent=1) + "\n"
