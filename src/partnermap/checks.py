@@ -205,7 +205,7 @@ def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
     return value.strip()
 
 
-def _sources(ctx: _Ctx, raw: Any) -> tuple[Source, ...]:
+def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ...]:
     if raw is None:
         ctx.add("sources", "missing; every tie cites at least one source")
         return ()
@@ -222,6 +222,9 @@ def _sources(ctx: _Ctx, raw: Any) -> tuple[Source, ...]:
         publisher = _text(ctx, src, "publisher", prefix=prefix)
         date_text = _text(ctx, src, "date", prefix=prefix)
         date = _date(ctx, date_text, prefix + "date") if date_text else None
+        if date and as_of and date.compare(as_of) > 0:
+            ctx.add(prefix + "date", f"{date} is after the dataset's as_of date {as_of}")
+            date = None
         optional = {k: _text(ctx, src, k, required=False, prefix=prefix) for k in ("author", "container", "locator")}
         url = _url(ctx, src.get("url"), prefix + "url")
         if title and publisher and date:
@@ -302,7 +305,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
         _status_matches(ctx, status, steps, as_of)
     parties = _ids(ctx, raw.get("parties"), "parties")
     note = _text(ctx, raw, "note", required=False)
-    sources = _sources(ctx, raw.get("sources"))
+    sources = _sources(ctx, raw.get("sources"), as_of)
     if len(ctx.problems) > before or None in (title, summary, category, tie_type, status, nature, steps):
         return None
     return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,

@@ -1,0 +1,123 @@
+"""Tests that protect the facts in data/partners.geojson.
+
+The key dates below are checked against the CSIS commentary
+(../shared/sources/japan-response-to-trump-2.0.txt) and the checked table in
+../shared/sources/facts.md; change them only with a source.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from partnermap import load, validate
+from partnermap.reader import default_path
+from partnermap.vocab import Kind, Relationship, Status
+
+COMMENTARY_TITLE = "Japan's Response to Trump 2.0: Sustaining U.S. Ties, Strengthening International Partnerships"
+
+
+@pytest.fixture(scope="module")
+def japan():
+    return load()
+
+
+def test_bundled_file_validates():
+    report = validate(default_path())
+    assert report.ok, "\n".join(map(str, report.problems))
+    assert default_path().stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("pid", ["USA", "AUS", "PHL", "KOR", "IND", "VNM", "GBR", "ITA", "EU", "NATO", "TICAD",
+                                 "CHN", "QUAD", "CPTPP", "RCEP", "GCAP", "US-KOR-JPN", "US-PHL-JPN"])
+def test_every_partner_in_the_commentary_is_present(japan, pid):
+    partner = japan.partner(pid)
+    assert partner.name_ja, f"{pid} has no Japanese name"
+
+
+def test_organisations_and_groups_have_members(japan):
+    for p in japan.partners:
+        if p.kind is not Kind.STATE:
+            assert p.members, p.id
+    assert len(japan.partner("EU").members) == 27
+    assert len(japan.partner("NATO").members) == 32
+    assert len(japan.partner("TICAD").members) >= 49  # the African states, not one dot
+    assert set(japan.partner("QUAD").members) == {"USA", "AUS", "IND"}
+
+
+def test_china_is_contested_not_a_partner(japan):
+    china = japan.partner("CHN")
+    assert china.relationship is Relationship.CONTESTED
+    assert any(t.nature.value == "friction" for t in china.ties)
+
+
+# (tie id, step, date) — from the commentary, refined by facts.md where it is more precise.
+KEY_DATES = [
+    ("USA-TARIFF-DEAL-2025", Status.ANNOUNCED, "2025-07-22"),   # "announced an agreement on July 22"
+    ("USA-EO14345-2025", Status.SIGNED, "2025-09-04"),          # "new documents were concluded on September 4"
+    ("USA-INVEST-MOU-2025", Status.SIGNED, "2025-09-04"),
+    ("USA-AUTO-TARIFF-2025", Status.ANNOUNCED, "2025-03-26"),   # "The March 26 U.S. announcement"
+    ("USA-RECIPROCAL-TARIFF-2025", Status.ANNOUNCED, "2025-04-02"),  # "April 2 'Liberation Day'"
+    ("USA-2PLUS2-2025-CANCELLED", Status.CANCELLED, "2025-06"),  # "in June, Japan canceled the annual 2+2"
+    ("PHL-RAA", Status.IN_FORCE, "2025-09-11"),                 # "entered into force this September"
+    ("PHL-RAA", Status.SIGNED, "2024-07-08"),
+    ("PHL-ACSA-TALKS", Status.NEGOTIATING, "2025-04-29"),       # "announced in April that they had started talks"
+    ("AUS-MOGAMI-2025", Status.ANNOUNCED, "2025-08-05"),        # "In August ... selected"
+    ("AUS-RAA", Status.IN_FORCE, "2023-08-13"),
+    ("VNM-SUMMIT-2025", Status.HELD, "2025-04-28"),             # "Ishiba visited Vietnam in April"
+    ("IND-SUMMIT-2025", Status.HELD, "2025-08-29"),             # "In August ... joint vision"
+    ("TICAD-9", Status.HELD, "2025-08-20"),                     # "The same month, TICAD"
+    ("NATO-DEFIND-2025", Status.ANNOUNCED, "2025-04-09"),       # "defense industry cooperation in April"
+    ("NATO-ATLANTIC-EAGLES-2025", Status.HELD, "2025-09-14"),   # "for the first time ever ... in September"
+    ("EU-SUMMIT-2025", Status.HELD, "2025-07-23"),              # "At the July Japan-EU summit"
+    ("GBR-RAA", Status.SIGNED, "2023-01-11"),                   # "signed an RAA with Japan in 2023"
+    ("GBR-RAA", Status.IN_FORCE, "2023-10-15"),                 # facts.md: not 10-11
+    ("GBR-ECON-2PLUS2", Status.HELD, "2025-03-07"),             # "first economic 2+2 meeting in March"
+    ("KOR-SUMMIT-2025-08-23", Status.HELD, "2025-08-23"),
+    ("KOR-SUMMIT-2025-09-30", Status.HELD, "2025-09-30"),
+    ("USA-TREATY-1960", Status.SIGNED, "1960-01-19"),
+    ("USA-TREATY-1960", Status.IN_FORCE, "1960-06-23"),         # facts.md: not the Diet's 06-19
+    ("CPTPP", Status.IN_FORCE, "2018-12-30"),
+    ("GCAP-2022", Status.ANNOUNCED, "2022-12-09"),
+]
+
+
+@pytest.mark.parametrize(("tie_id", "step", "date"), KEY_DATES)
+def test_key_dates(japan, tie_id, step, date):
+    tie = next(t for t in japan.ties if t.id == tie_id)
+    assert str(tie.date(step)) == date
+
+
+def test_mogami_is_a_selection_not_a_contract(japan):
+    tie = next(t for t in japan.ties if t.id == "AUS-MOGAMI-2025")
+    assert tie.status is Status.ANNOUNCED and tie.date(Status.SIGNED) is None
+
+
+def test_usfj_upgrade_not_recorded_as_finished(japan):
+    tie = next(t for t in japan.ties if t.id == "USA-USFJ-JFHQ")
+    assert tie.status not in (Status.IN_FORCE, Status.ENDED)
+
+
+def test_every_tie_is_sourced_and_commentary_cited_correctly(japan):
+    for tie in japan.ties:
+        assert tie.sources, tie.id
+        for s in tie.sources:
+            assert s.title and s.publisher and s.date, tie.id
+            if s.title == COMMENTARY_TITLE:
+                assert s.author == "Kristi Govella" and s.publisher == "CSIS"
+                assert s.container == "Navigating Disruption: Ally and Partner Responses to U.S. Foreign Policy"
+    cited = sum(any(s.title == COMMENTARY_TITLE for s in t.sources) for t in japan.ties)
+    assert cited >= 25
+
+
+def test_no_date_after_as_of(japan):
+    for tie in japan.ties:
+        for step, d in tie.dates:
+            assert d.compare(japan.as_of) <= 0, (tie.id, step, d)
+        for s in tie.sources:
+            assert s.date.compare(japan.as_of) <= 0, (tie.id, s.title)
+
+
+def test_signed_and_in_force_are_never_copied(japan):
+    # the same day is legitimate only where a source says so (GSOMIA with Korea, facts.md row 13)
+    same = {t.id for t in japan.ties if t.date(Status.SIGNED) and t.date(Status.SIGNED) == t.date(Status.IN_FORCE)}
+    assert same <= {"KOR-GSOMIA"}
