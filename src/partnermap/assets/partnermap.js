@@ -149,7 +149,9 @@
     Object.keys(this.labels.category).forEach(function (cat) {
       if (!present[cat]) return;
       self.overlays[cat] = L.featureGroup().addTo(map);
+      self.overlays[cat].pmCategory = cat;
     });
+    this.territoryLayer = L.featureGroup().addTo(map);
     this.groups = this.groupLayers();
     this.focalLayer().addTo(map);
     this.labelLayer = this.nameLabels().addTo(map);
@@ -170,12 +172,15 @@
       return self.legendBox;
     }).addTo(map);
     control("bottomleft", function () { return self.tableBox(); }).addTo(map);
-    map.on("overlayadd overlayremove", function () { self.updateLegend(); });
+    map.on("overlayadd overlayremove", function (e) {
+      if (e.layer && e.layer.pmCategory) self.refresh(); else self.updateLegend();
+    });
     if (meta.timeline) this.day = meta.lastDay;
     this.refresh();
 
     var bounds = L.latLngBounds([]);
     for (var c in this.overlays) if (this.overlays[c].getLayers().length) bounds.extend(this.overlays[c].getBounds());
+    if (this.territoryLayer.getLayers().length) bounds.extend(this.territoryLayer.getBounds());
     bounds.extend(L.latLng(this.data.focal.anchor[1], this.data.focal.anchor[0]));
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
     box.setAttribute("data-pm-ready", "1");
@@ -186,35 +191,57 @@
     for (var cat in this.overlays) {
       var group = this.overlays[cat];
       group.clearLayers();
-      this.territories(cat).addTo(group);
-      this.links(cat).addTo(group);
+      // A hidden overlay is rebuilt when shown again: during Leaflet's "remove"
+      // event the group still has its map, and adding to it would redraw it.
+      if (this.map.hasLayer(group)) this.links(cat).addTo(group);
     }
+    this.territoryLayer.clearLayers();
+    this.territories().addTo(this.territoryLayer);
     this.updateLegend();
     this.updateTable();
   };
 
-  PartnerMap.prototype.territories = function (cat) {
-    var self = this, st = this.style, maxCount = 1, counts = {};
+  PartnerMap.prototype.shownCategories = function () {
+    var out = [];
+    for (var cat in this.overlays) if (this.map.hasLayer(this.overlays[cat])) out.push(cat);
+    return out;
+  };
+
+  PartnerMap.prototype.territories = function () {
+    // One fill per partner, in the colour of its most numerous category among the
+    // overlays shown (stacked translucent fills would mix into muddy colours);
+    // darker for more ties. Switching an overlay off recolours accordingly.
+    var self = this, st = this.style, cats = this.shownCategories(), info = {}, maxCount = 1;
     var feats = this.data.partners.features.filter(function (f) {
-      if (f.properties.kind === "group") return false;
-      counts[f.properties.id] = self.counts(f.properties);
-      maxCount = Math.max(maxCount, counts[f.properties.id][cat] || 0);
-      return self.partnerTies(f.properties, cat).length > 0;
+      var p = f.properties;
+      if (p.kind === "group") return false;
+      var counts = self.counts(p), best = null, total = 0;
+      cats.forEach(function (c) {
+        total += counts[c] || 0;
+        if ((counts[c] || 0) > 0 && (best === null || counts[c] > counts[best])) best = c;
+      });
+      if (best === null) {  // only ended ties shown: outline in the first category that has any
+        best = cats.filter(function (c) { return self.partnerTies(p, c).length; })[0];
+        if (!best) return false;
+      }
+      info[p.id] = { cat: best, total: total };
+      maxCount = Math.max(maxCount, total);
+      return true;
     });
     return L.geoJSON({ type: "FeatureCollection", features: feats }, {
       pane: "pm-territory",
       style: function (f) {
-        var p = f.properties, n = counts[p.id][cat] || 0;
+        var p = f.properties, i = info[p.id];
         var contested = p.relationship === "contested";
-        var color = contested ? st.contested : st.category[cat];
-        var cls = "pm-territory pm-cat-" + cat + " pm-partner-" + p.id;
+        var color = contested ? st.contested : st.category[i.cat];
+        var cls = "pm-territory pm-cat-" + i.cat + " pm-partner-" + p.id;
         if (p.kind !== "state") {
           // organisations: outline only, so member states stay readable beneath
           return { color: color, weight: 1.5, dashArray: "4 3", fill: false, opacity: 0.9, className: cls };
         }
-        var op = st.fillMin + (st.fillMax - st.fillMin) * Math.min(1, n / maxCount);
-        return { color: color, weight: 1, fillColor: color, fillOpacity: contested ? 0.2 : op / 2,
-                 dashArray: contested ? "3 3" : null, opacity: 0.8, className: cls };
+        var op = st.fillMin + (st.fillMax - st.fillMin) * Math.min(1, i.total / maxCount);
+        return { color: color, weight: 1, fillColor: color, fillOpacity: contested ? 0.25 : op,
+                 dashArray: contested ? "3 3" : null, opacity: 0.9, className: cls };
       },
       onEachFeature: function (f, layer) { self.bindPartner(f.properties, layer); }
     });
