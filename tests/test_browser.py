@@ -136,3 +136,33 @@ def test_table_of_ties_is_the_text_alternative(offline_page, minimal_html):
     assert rows.count() == 8
     assert rows.first.inner_text().split("\t")[:4] == ["Australia", "Security ties", "Reciprocal access agreement",
                                                        "In force"]
+
+
+def test_no_controls_is_a_clean_slide(offline_page, minimal, tmp_path):
+    page = offline_page.open(save_map(build_map(minimal, controls=False, width=960, height=540), tmp_path / "s.html"))
+    assert count(page, ".leaflet-control-layers") == 0
+    assert count(page, ".leaflet-control-zoom") == 0
+    assert count(page, ".pm-filter") == 0 and count(page, ".pm-fullscreen") == 0
+    assert page.locator(".pm-legend").is_visible() and page.locator(".pm-title").is_visible()
+    box = page.locator(".leaflet-container").bounding_box()
+    assert (box["width"], box["height"]) == (960, 540)
+    assert offline_page.errors == []
+
+
+def test_names_never_overlap(offline_page, minimal, tmp_path):
+    page = offline_page.open(save_map(build_map(minimal, width=480, height=270), tmp_path / "small.html"))
+    rects = page.evaluate("""Array.from(document.querySelectorAll('.pm-label'))
+        .filter(l => l.style.visibility !== 'hidden')
+        .map(l => { const r = l.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
+    assert len(rects) >= 2
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
+
+
+def test_tiles_fail_but_basemap_stays(offline_page, minimal, tmp_path):
+    page = offline_page.open(save_map(build_map(minimal, tiles="OpenStreetMap.Mapnik"), tmp_path / "t.html"))
+    page.wait_for_timeout(300)
+    assert any("tile.openstreetmap.org" in u for u in offline_page.blocked)  # tiles tried, blocked
+    assert count(page, ".leaflet-pm-base-pane path") > 100
+    assert count(page, "path.pm-link") == 5

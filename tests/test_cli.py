@@ -173,3 +173,17 @@ def test_types_table_and_json(runner):
     assert "reciprocal_access" in table.output and "Reciprocal access agreement" in table.output
     data = json.loads(runner.invoke(main, ["types", "--format", "json", "--lang", "ja"]).output)
     assert {"value": "security", "label": "安全保障"} in data["category"]
+
+
+def test_render_slide_options_and_embed(runner, tmp_path, minimal_path):
+    out = tmp_path / "slide.html"
+    result = runner.invoke(main, ["render", str(minimal_path), "-o", str(out), "--width", "960", "--height", "540",
+                                  "--no-controls", "--timeline"])
+    assert result.exit_code == 0, result.output
+    embed = runner.invoke(main, ["embed", str(out), "--title", "Japan's allies"])
+    assert embed.exit_code == 0
+    assert embed.output.startswith('<iframe src="slide.html" title="Japan&#x27;s allies" width="100%" height="600"')
+    bad = runner.invoke(main, ["render", str(minimal_path), "-o", str(out), "--width", "huge"])
+    assert bad.exit_code == 2 and "--width 'huge'" in bad.stderr
+    missing = runner.invoke(main, ["embed", str(tmp_path / "nope.html")])
+    assert missing.exit_code == 2

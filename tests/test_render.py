@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import folium
+import pytest
 
 from partnermap import build_map, to_html
+from partnermap.errors import UsageError
 
 
 def test_build_map_returns_folium_map(minimal):
@@ -46,3 +48,35 @@ def test_payload_cannot_close_script(minimal):
     assert "</script><b>" not in html
     assert "\\u003c/script\\u003e" in html
     assert "\u2028" not in html
+
+
+def test_size_and_controls(minimal):
+    from partnermap.render import parse_size
+
+    assert parse_size(None, "width") == "100%"
+    assert parse_size("960", "width") == 960 and parse_size("540px", "height") == 540
+    assert parse_size("60%", "width") == "60%"
+    for bad in ("0", "120%", "wide", "-5"):
+        with pytest.raises(UsageError, match="give pixels"):
+            parse_size(bad, "width")
+    html = to_html(build_map(minimal, width=960, height="540px", controls=False))
+    assert "width: 960.0px;" in html and "height: 540.0px;" in html
+    assert '"controls":false' in html and '"zoomControl": false' in html
+
+
+def test_tiles_by_xyzservices_name(minimal):
+    html = to_html(build_map(minimal, tiles="OpenStreetMap.Mapnik"))
+    assert "tile.openstreetmap.org" in html
+    with pytest.raises(UsageError, match="unknown tile provider 'Nope'"):
+        build_map(minimal, tiles="Nope")
+
+
+def test_embed_snippet(minimal, tmp_path):
+    from partnermap import embed_snippet, save_map
+
+    path = save_map(build_map(minimal, title='Allies & "friends"'), tmp_path / "m.html")
+    assert embed_snippet(path, height=480) == (
+        '<iframe src="m.html" title="Allies &amp; &quot;friends&quot;" width="100%" height="480" '
+        'style="border:0;max-width:100%" loading="lazy" allowfullscreen></iframe>')
+    with pytest.raises(UsageError, match="render the map first"):
+        embed_snippet(tmp_path / "missing.html")

@@ -31,6 +31,7 @@ _EXPORTS = {
     "EmptySelection": "filters",
     "build_map": "render",
     "to_html": "render",
+    "embed_snippet": "render",
     "save_map": "export",
     "write_text": "export",
     "tie_rows": "tables",

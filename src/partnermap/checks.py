@@ -43,6 +43,20 @@ TIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SAFE_SCHEMES = ("http", "https")
 
 
+def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, Status], ...]:
+    """All implied orderings: negotiating <= signed <= in_force means negotiating <= in_force,
+    which matters when the middle step has no date."""
+    order = set(pairs)
+    while True:
+        extra = {(a, d) for a, b in order for c, d in order if b == c} - order
+        if not extra:
+            return tuple(sorted(order, key=lambda p: (STATUS_RANK[p[1]], STATUS_RANK[p[0]], p)))
+        order |= extra
+
+
+_DATE_ORDER_CLOSED = _closure(DATE_ORDER)
+
+
 @dataclass
 class _Ctx:
     """Where we are in the file, so every problem says exactly where."""
@@ -100,7 +114,11 @@ def _date(ctx: _Ctx, value: Any, name: str) -> PartialDate | None:
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) < 10**300  # math.isfinite overflows on a 400-digit integer
+    return isinstance(value, float) and math.isfinite(value)
 
 
 def _position(ctx: _Ctx, pos: Any, name: str) -> tuple[float, float] | None:
@@ -185,11 +203,11 @@ def _geometry(ctx: _Ctx, geom: Any) -> BaseGeometry | None:
     return MultiPolygon([orient(p) for p in shape.geoms])
 
 
-def _anchor(ctx: _Ctx, obj: dict, key: str = "anchor") -> tuple[float, float] | None:
-    if key not in obj:
-        ctx.add(key, "missing; give [lon, lat] of the capital or headquarters")
+def _anchor(ctx: _Ctx, obj: dict, prefix: str = "") -> tuple[float, float] | None:
+    if "anchor" not in obj:
+        ctx.add(prefix + "anchor", "missing; give [lon, lat] of the capital or headquarters")
         return None
-    return _position(ctx, obj[key], key)
+    return _position(ctx, obj["anchor"], prefix + "anchor")
 
 
 def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
@@ -198,7 +216,11 @@ def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
     if not isinstance(value, str):
         ctx.add(name, f"expected a string, got {_type_name(value)}")
         return None
-    parts = urlsplit(value.strip())
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError as exc:
+        ctx.add(name, f"not a valid URL ({exc}): {value[:80]!r}")
+        return None
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
         ctx.add(name, f"only http:// and https:// URLs are allowed, got {value[:80]!r}")
         return None
@@ -254,7 +276,7 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[tuple[Status
             ok = False
         steps.append((step, d))
     found = dict(steps)
-    for early, late in DATE_ORDER:
+    for early, late in _DATE_ORDER_CLOSED:
         if early in found and late in found and found[early].compare(found[late]) > 0:
             ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
             ok = False
@@ -282,7 +304,8 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
         ctx.add(None, f"a tie must be an object, got {_type_name(raw)}")
         return None
     tie_id = raw.get("id")
-    ctx.tie = tie_id if isinstance(tie_id, str) and tie_id else f"#{index}"
+    # never echo an invalid id into the location: a newline in it would split the line
+    ctx.tie = tie_id if isinstance(tie_id, str) and TIE_ID.fullmatch(tie_id) else f"#{index}"
     before = len(ctx.problems)
     if not isinstance(tie_id, str) or not TIE_ID.fullmatch(tie_id):
         shown = str(tie_id)[:40]
@@ -351,13 +374,13 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     name = _text(ctx, props, "name")
     name_ja = _text(ctx, props, "name_ja", required=False)
     kind = _choice(ctx, props, "kind", Kind)
-    if kind is Kind.STATE and isinstance(pid, str) and not STATE_ID.fullmatch(pid):
+    if kind is Kind.STATE and isinstance(pid, str) and PARTNER_ID.fullmatch(pid) and not STATE_ID.fullmatch(pid):
         ctx.add("id", f"{pid!r}: a state's id is its ISO 3166-1 alpha-3 code")
     relationship = _choice(ctx, props, "relationship", Relationship, default=Relationship.PARTNER)
     anchor = _anchor(ctx, props)
     members = _ids(ctx, props.get("members"), "members")
     if kind in (Kind.ORGANISATION, Kind.GROUP) and not members:
-        ctx.add("members", f"an {kind} lists its member states")
+        ctx.add("members", f"{'an' if kind is Kind.ORGANISATION else 'a'} {kind} lists its member states")
     geometry = _geometry(ctx, feature.get("geometry"))
     raw_ties = props.get("ties")
     ties: list[Tie] = []
@@ -396,9 +419,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
             ctx.add("focal.id", f"{fid!r}: expected an ISO 3166-1 alpha-3 code")
         fname = _text(ctx, focal_raw, "name", prefix="focal.")
         fja = _text(ctx, focal_raw, "name_ja", required=False, prefix="focal.")
-        anchor = _anchor(ctx, focal_raw) if "anchor" in focal_raw else None
-        if "anchor" not in focal_raw:
-            ctx.add("focal.anchor", "missing; give [lon, lat] of the capital")
+        anchor = _anchor(ctx, focal_raw, "focal.")
         if len(ctx.problems) == n:
             focal = Focal(fid, fname, anchor, fja)
     return out, as_of, focal

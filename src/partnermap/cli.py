@@ -101,16 +101,33 @@ def validate(path: str | None) -> None:
 @click.option("--theme", type=click.Choice(list(THEMES)), default="light", show_default=True)
 @click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (needs network).")
 @click.option("--timeline", is_flag=True, help="Add a year slider (with play) that grows the network over time.")
+@click.option("--width", help="Map width: pixels (960) or percent (100%, the default).")
+@click.option("--height", help="Map height: pixels (540) or percent (100%, the default).")
+@click.option("--no-controls", "no_controls", is_flag=True, help="Only map, title, legend and credit: a clean slide.")
+@click.option("--tiles", metavar="NAME", help="Add online tiles (xyzservices name) above the bundled basemap.")
 @filter_options
-def render(path, output, title, subtitle, lang, theme, cdn, timeline, selection) -> None:
+def render(path, output, title, subtitle, lang, theme, cdn, timeline, width, height, no_controls, tiles,
+           selection) -> None:
     """Render an interactive map (self-contained HTML) of the selected ties."""
     from .export import save_map
     from .render import build_map
 
     dataset = _load_selected(path, selection)
     m = build_map(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, offline=not cdn,
-                  timeline=timeline)
+                  timeline=timeline, width=width, height=height, controls=not no_controls, tiles=tiles)
     click.echo(save_map(m, output))
+
+
+@main.command()
+@click.argument("html_file", metavar="OUT.html")
+@click.option("--title", help="Iframe title for screen readers (default: the map's title).")
+@click.option("--width", default="100%", show_default=True)
+@click.option("--height", default="600", show_default=True)
+def embed(html_file, title, width, height) -> None:
+    """Print an <iframe> snippet that embeds a rendered map in a page or CMS."""
+    from .render import embed_snippet
+
+    click.echo(embed_snippet(html_file, title=title, width=width, height=height))
 
 
 @main.command(name="list")

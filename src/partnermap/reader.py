@@ -65,17 +65,25 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise UsageError(f"{name}: no such file")
     if p.is_dir():
         raise UsageError(f"{name}: is a directory, expected a .geojson file")
+    if not p.is_file():
+        raise UsageError(f"{name}: not a regular file (a pipe or device); save the data to a file first")
+    limit = f"the limit is {MAX_BYTES / 2**20:g} MiB"
     size = p.stat().st_size
     if size > MAX_BYTES:
-        raise ValidationError([Problem(name, f"file is {size / 1e6:.0f} MB; the limit is {MAX_BYTES // 2**20} MiB")])
+        raise ValidationError([Problem(name, f"file is {size / 2**20:.1f} MiB; {limit}")])
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # bounded even if the file grows while we read
     except OSError as exc:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+    if len(raw) > MAX_BYTES:
+        raise ValidationError([Problem(name, f"file is larger than {MAX_BYTES} bytes; {limit}")])
     return parse_json(raw, name)
 
 
 def parse_json(raw: bytes, name: str = "<bytes>") -> Any:
+    if raw[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise ValidationError([Problem(name, "file is UTF-32; save it as UTF-8")])
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise ValidationError([Problem(name, "file is UTF-16; save it as UTF-8")])
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -98,6 +106,12 @@ def parse_json(raw: bytes, name: str = "<bytes>") -> Any:
         raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")]) from None
     if _depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")])
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode()
+        raise ValidationError([Problem(name, f"a string holds {bad}, half of a UTF-16 surrogate pair, "
+                                             "which is no character; fix the \\u escape")]) from None
     return data
 
 

@@ -27,6 +27,7 @@ from jinja2 import Template
 
 from . import theme as th
 from .layers import MapText, payload
+from .errors import UsageError
 from .model import Dataset
 
 LEAFLET_VERSION = "1.9.3"
@@ -124,6 +125,33 @@ def _stable_ids(root: Element) -> None:
         stack.extend(children)
 
 
+def parse_size(value: str | int | None, name: str) -> int | str:
+    """``800``, ``"800px"`` or ``"60%"`` -> what folium takes; default 100%."""
+    if value is None:
+        return "100%"
+    text = str(value).strip().lower()
+    match = re.fullmatch(r"(\d{1,5})(px|%)?", text)
+    if not match or int(match.group(1)) == 0 or (match.group(2) == "%" and int(match.group(1)) > 100):
+        raise UsageError(f"--{name} {value!r}: give pixels (800 or 800px) or a percentage (1% to 100%)")
+    return f"{match.group(1)}%" if match.group(2) == "%" else int(match.group(1))
+
+
+def tile_layer(name: str) -> dict:
+    """An online tile layer by xyzservices name, drawn above the bundled basemap."""
+    import xyzservices.providers as providers
+
+    try:
+        provider = providers.query_name(name)
+    except ValueError:
+        raise UsageError(f"unknown tile provider {name!r}; use an xyzservices name such as "
+                         "OpenStreetMap.Mapnik or Esri.WorldImagery") from None
+    if provider.requires_token():
+        raise UsageError(f"tile provider {name!r} needs an API key; choose one that does not, "
+                         "such as OpenStreetMap.Mapnik")
+    return {"url": provider.build_url(), "attribution": provider.get("attribution", name),
+            "maxZoom": provider.get("max_zoom", 18)}
+
+
 def build_map(
     dataset: Dataset,
     *,
@@ -133,17 +161,29 @@ def build_map(
     subtitle: str | None = None,
     offline: bool = True,
     timeline: bool = False,
+    width: str | int | None = None,
+    height: str | int | None = None,
+    controls: bool = True,
+    tiles: str | None = None,
 ) -> folium.Map:
     """A ``folium.Map`` of the (filtered) network; displays inline in Jupyter.
 
     ``offline=False`` links Leaflet from its CDN instead of inlining it
     (smaller file for the web, blank without network). ``timeline=True`` adds
     a year slider that grows the network up to the view's date.
+    ``controls=False`` leaves only the map, title, legend and credit (a clean
+    slide). ``tiles`` adds an online tile layer above the bundled basemap,
+    which still shows where tiles fail to load.
     """
     data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=MapText(title, subtitle), timeline=timeline)
+    data["meta"]["controls"] = controls
+    if tiles:
+        data["tiles"] = tile_layer(tiles)
     center = data["view"]["center"]
     m = folium.Map(location=center, zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
-                   world_copy_jump=False, control_scale=False, zoom_control=True)
+                   width=parse_size(width, "width"), height=parse_size(height, "height"),
+                   world_copy_jump=False, control_scale=False, zoom_control=controls,
+                   zoom_snap=0.25, zoom_delta=0.5)
     # Folium links jQuery, Bootstrap and Font Awesome from CDNs for its own widgets;
     # we use none of them, and Leaflet itself comes from _head_assets.
     m.default_js = []
@@ -159,3 +199,22 @@ def build_map(
 def to_html(m: folium.Map) -> str:
     """The complete HTML document for a map built by ``build_map``."""
     return m.get_root().render()
+
+
+def embed_snippet(path: str | Path, *, title: str | None = None, width: str | int = "100%",
+                  height: str | int = 600) -> str:
+    """An ``<iframe>`` for a rendered map, titled for screen readers (the map's own title by default)."""
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{p}: no such file; render the map first")
+    if title is None:
+        found = re.search(r"<title>(.*?)</title>", p.read_text(encoding="utf-8", errors="replace"), re.S)
+        title = html.unescape(found.group(1)) if found else p.stem
+    w, h = parse_size(width, "width"), parse_size(height, "height")
+    attrs = {
+        "src": p.name, "title": title,
+        "width": w, "height": h,
+        "style": "border:0;max-width:100%", "loading": "lazy", "allowfullscreen": "",
+    }
+    body = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' if v != "" else k for k, v in attrs.items())
+    return f"<iframe {body}></iframe>"

@@ -126,7 +126,17 @@ UI_LABELS: dict[str, dict[str, str]] = {
     "change_advanced": {"en": "advanced", "ja": "進展"},
     "change_ended": {"en": "ended", "ja": "終了"},
     "unchanged": {"en": "Unchanged (muted)", "ja": "変化なし（淡色）"},
+    "fullscreen": {"en": "Full screen", "ja": "全画面"},
     "nothing_shown": {"en": "No ties match the current selection.", "ja": "条件に合う関係はありません。"},
+    # static figures (static.py) and slide decks (slides.py)
+    "credit_static": {"en": "Sources in the data file", "ja": "出典はデータファイルに記載"},
+    "credit_notes": {"en": "Sources in the speaker notes", "ja": "出典はスピーカーノートに記載"},
+    "sources_see_notes": {"en": "Sources: see speaker notes", "ja": "出典：スピーカーノートを参照"},
+    "all_ties": {"en": "All ties", "ja": "すべての関係"},
+    "network_as_of": {"en": "The network as of {date}", "ja": "{date}時点のネットワーク"},
+    "ties_shown": {"en": "Ties shown", "ja": "表示している関係"},
+    "view_skipped": {"en": "Next view skipped ({view}): no ties match.",
+                     "ja": "次の表示（{view}）は該当する関係がないため省略しました。"},
 }
 
 
@@ -169,6 +179,59 @@ THEMES: dict[str, Theme] = {
                           lines=LineStyle(3.0, 11.0, "12 10", "3 9", 0.95), fill_opacity_min=0.3,
                           fill_opacity_max=0.8),
 }
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """How a static figure (PNG/SVG/PDF, slides) draws; sizes in points.
+
+    Dash patterns are in multiples of the line width (matplotlib scales
+    dashes with the width), so thick presentation lines keep their rhythm.
+    """
+
+    title_pt: float
+    subtitle_pt: float
+    label_pt: float
+    legend_pt: float
+    credit_pt: float
+    link_min_pt: float
+    link_max_pt: float
+    border_pt: float  # basemap country borders
+    outline_pt: float  # partner territory outlines
+    focal_marker_pt: float  # marker diameter
+    halo_pt: float  # white (or black) ring around text
+    dash_pending: tuple[float, ...]  # nothing in force yet
+    dash_friction: tuple[float, ...]  # dots (drawn with round caps)
+    dash_outline: tuple[float, ...]  # organisations
+    hatch: str  # contested partners
+    hatch_pt: float
+
+
+FIGURE_STYLES: dict[str, FigureStyle] = {
+    "light": FigureStyle(title_pt=18, subtitle_pt=12, label_pt=8, legend_pt=9, credit_pt=7.5,
+                         link_min_pt=1.0, link_max_pt=4.5, border_pt=0.3, outline_pt=0.6, focal_marker_pt=7,
+                         halo_pt=2.0, dash_pending=(3.0, 2.0), dash_friction=(0.05, 2.2), dash_outline=(4.0, 3.0),
+                         hatch="////", hatch_pt=0.6),
+    "dark": FigureStyle(title_pt=18, subtitle_pt=12, label_pt=8, legend_pt=9, credit_pt=7.5,
+                        link_min_pt=1.0, link_max_pt=4.5, border_pt=0.3, outline_pt=0.6, focal_marker_pt=7,
+                        halo_pt=2.0, dash_pending=(3.0, 2.0), dash_friction=(0.05, 2.2), dash_outline=(4.0, 3.0),
+                        hatch="////", hatch_pt=0.6),
+    "presentation": FigureStyle(title_pt=26, subtitle_pt=16, label_pt=11, legend_pt=12, credit_pt=9,
+                                link_min_pt=1.8, link_max_pt=7.0, border_pt=0.4, outline_pt=0.9,
+                                focal_marker_pt=11, halo_pt=2.6, dash_pending=(2.5, 1.6),
+                                dash_friction=(0.05, 2.0), dash_outline=(4.0, 3.0), hatch="///", hatch_pt=0.9),
+}
+
+# Fonts for static figures: the first installed family wins, the rest are
+# per-glyph fallbacks. DejaVu Sans ships with matplotlib, so Latin text always renders.
+FONT_FAMILY = "DejaVu Sans"
+CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", "IPAexGothic", "IPAGothic",
+             "TakaoGothic", "Hiragino Sans", "Yu Gothic", "Meiryo", "MS Gothic")
+
+
+def get_figure_style(name: str) -> FigureStyle:
+    get_theme(name)  # the same names, the same error
+    return FIGURE_STYLES[name]
 
 
 def get_theme(name: str) -> Theme:

@@ -139,6 +139,13 @@
     map.createPane("pm-links").style.zIndex = 420;
     map.createPane("pm-labels").style.zIndex = 640;
 
+    if (this.data.tiles) {
+      // Online tiles sit above the bundled basemap: where they fail, the basemap shows.
+      map.createPane("pm-tiles").style.zIndex = 250;
+      var attribution = escapeHtml(this.data.tiles.attribution);
+      L.tileLayer(this.data.tiles.url, { pane: "pm-tiles", attribution: attribution,
+                                         maxZoom: this.data.tiles.maxZoom }).addTo(map);
+    }
     L.geoJSON(this.data.basemap, {
       pane: "pm-base", interactive: false,
       style: function () { return { color: st.border, weight: 0.6, fillColor: st.land, fillOpacity: 1 }; }
@@ -156,14 +163,16 @@
     this.focalLayer().addTo(map);
     this.labelLayer = this.nameLabels().addTo(map);
 
-    var names = {};
-    for (var cat in this.overlays) names[escapeHtml(this.labels.category[cat])] = this.overlays[cat];
-    this.groups.forEach(function (g) { names[escapeHtml(g.name)] = g.layer; });
-    names[escapeHtml(this.ui("labels"))] = this.labelLayer;
-    this.layerControl = L.control.layers(null, names, { collapsed: false, position: "topright" }).addTo(map);
-
     control("topleft", function () { return self.titleBox(); }).addTo(map);
-    control("topright", function () { return self.filterBox(); }).addTo(map);
+    if (meta.controls) {
+      var names = {};
+      for (var cat in this.overlays) names[escapeHtml(this.labels.category[cat])] = this.overlays[cat];
+      this.groups.forEach(function (g) { names[escapeHtml(g.name)] = g.layer; });
+      names[escapeHtml(this.ui("labels"))] = this.labelLayer;
+      this.layerControl = L.control.layers(null, names, { collapsed: false, position: "topright" }).addTo(map);
+      control("topleft", function () { return self.fullscreenButton(); }).addTo(map);
+      control("topright", function () { return self.filterBox(); }).addTo(map);
+    }
     if (meta.timeline) control("bottomleft", function () { return self.timelineBox(); }).addTo(map);
     control("bottomleft", function () { return el("div", "pm-panel pm-credit", meta.credit); }).addTo(map);
     control("bottomright", function () {
@@ -171,7 +180,8 @@
       self.legendBox.setAttribute("aria-label", self.ui("legend"));
       return self.legendBox;
     }).addTo(map);
-    control("bottomleft", function () { return self.tableBox(); }).addTo(map);
+    var table = control("bottomleft", function () { return self.tableBox(); }).addTo(map);
+    if (!meta.controls) table.getContainer().classList.add("pm-visually-hidden");  // still read by screen readers
     map.on("overlayadd overlayremove", function (e) {
       if (e.layer && e.layer.pmCategory) self.refresh(); else self.updateLegend();
     });
@@ -183,6 +193,7 @@
     if (this.territoryLayer.getLayers().length) bounds.extend(this.territoryLayer.getBounds());
     bounds.extend(L.latLng(this.data.focal.anchor[1], this.data.focal.anchor[0]));
     if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+    this.declutter();
     box.setAttribute("data-pm-ready", "1");
     return this;
   };
@@ -317,16 +328,41 @@
   };
 
   PartnerMap.prototype.nameLabels = function () {
-    var group = L.layerGroup();
+    var group = L.layerGroup(), self = this;
     this.data.partners.features.forEach(function (f) {
       var p = f.properties;
       if (!p.label) return;
       var m = L.circleMarker([p.label[1], p.label[0]],
         { radius: 0, opacity: 0, fillOpacity: 0, interactive: false, pane: "pm-labels" });
-      m.bindTooltip(el("span", null, p.name), { permanent: true, direction: "center", className: "pm-label" });
+      var span = el("span", null, p.name);
+      span.setAttribute("data-priority", String(p.ties.length));
+      m.bindTooltip(span, { permanent: true, direction: "center", className: "pm-label" });
       m.addTo(group);
     });
+    this.map.on("zoomend", function () { self.declutter(); });
     return group;
+  };
+
+  PartnerMap.prototype.declutter = function () {
+    // Hide a name that would overlap a name with more ties (the focal name always shows),
+    // so labels stay readable at slide size instead of printing over each other.
+    var labels = Array.prototype.slice.call(this.map.getContainer().querySelectorAll(".pm-label"));
+    labels.forEach(function (l) { l.style.visibility = ""; });
+    labels.sort(function (a, b) {
+      var pa = a.classList.contains("pm-focal-label") ? 1e9 : +(a.firstChild && a.firstChild.getAttribute
+        ? a.firstChild.getAttribute("data-priority") : 0);
+      var pb = b.classList.contains("pm-focal-label") ? 1e9 : +(b.firstChild && b.firstChild.getAttribute
+        ? b.firstChild.getAttribute("data-priority") : 0);
+      return pb - pa;
+    });
+    var kept = [];
+    labels.forEach(function (l) {
+      var r = l.getBoundingClientRect();
+      var hit = kept.some(function (k) {
+        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
+      });
+      if (hit) l.style.visibility = "hidden"; else kept.push(r);
+    });
   };
 
   /* ---- popups and tooltips ---------------------------------------- */
@@ -422,6 +458,23 @@
       box.appendChild(el("p", "pm-subtitle pm-changes", this.ui("changed_since") + " " + meta.changesSince));
     }
     return box;
+  };
+
+  PartnerMap.prototype.fullscreenButton = function () {
+    var box = this.map.getContainer(), self = this;
+    var button = el("a", "pm-fullscreen leaflet-bar-part", "⛶");
+    button.href = "#";
+    button.setAttribute("role", "button");
+    button.title = this.ui("fullscreen");
+    button.setAttribute("aria-label", this.ui("fullscreen"));
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (box.requestFullscreen) box.requestFullscreen().then(function () { self.map.invalidateSize(); });
+    });
+    var bar = el("div", "leaflet-bar pm-fullscreen-bar");
+    bar.appendChild(button);
+    return bar;
   };
 
   PartnerMap.prototype.filterBox = function () {
