@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import cmp_to_key
 from dataclasses import dataclass, field
+from functools import cmp_to_key
 from typing import Any
 from urllib.parse import urlsplit
 

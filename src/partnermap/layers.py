@@ -20,8 +20,8 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
-from .lifecycle import status_on
 from .geo import Window, bow, cut_to_window, great_circle, label_point
+from .lifecycle import status_on
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind
 

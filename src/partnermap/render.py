@@ -26,8 +26,8 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from . import theme as th
-from .layers import MapText, payload
 from .errors import UsageError
+from .layers import MapText, payload
 from .model import Dataset
 
 LEAFLET_VERSION = "1.9.3"
