@@ -21,6 +21,16 @@ def count(page, selector: str) -> int:
     return page.evaluate(f"document.querySelectorAll({selector!r}).length")
 
 
+def open_popup(page, selector: str):
+    """Click a map shape where a user would: its popup opens there, not at the window's corner."""
+    box = page.locator(selector).first.bounding_box()
+    page.locator(selector).first.dispatch_event(
+        "click", {"clientX": box["x"] + box["width"] / 2, "clientY": box["y"] + box["height"] / 2})
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    return popup
+
+
 def test_map_draws_offline_with_both_overlays(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
     assert count(page, ".leaflet-pm-base-pane path") > 100  # the bundled basemap
@@ -48,9 +58,7 @@ def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_h
 
 def test_popup_lists_ties_with_type_status_dates_and_sources(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
-    page.locator("path.pm-territory.pm-cat-security.pm-partner-GBR").dispatch_event("click")
-    popup = page.locator(".leaflet-popup-content")
-    popup.wait_for()
+    popup = open_popup(page, "path.pm-territory.pm-partner-GBR")
     text = popup.inner_text()
     assert "United Kingdom" in text
     assert "Reciprocal Access Agreement" in text
@@ -64,8 +72,7 @@ def test_popup_lists_ties_with_type_status_dates_and_sources(offline_page, minim
 
 def test_source_links_open_in_new_tab(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
-    page.locator("path.pm-territory.pm-cat-security.pm-partner-AUS").dispatch_event("click")
-    link = page.locator(".leaflet-popup-content a").first
+    link = open_popup(page, "path.pm-territory.pm-partner-AUS").locator("a").first
     assert link.get_attribute("href") == "https://www.example.org/raa"
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in link.get_attribute("rel")
@@ -125,6 +132,7 @@ def test_changes_since_highlights_and_mutes(offline_page, minimal, tmp_path):
     assert count(page, "path.pm-link.pm-highlight.pm-partner-USA.pm-cat-economic") == 1
     assert count(page, "path.pm-link.pm-muted") == 4
     assert "Changed since 2025-01-20" in page.locator(".pm-title").inner_text()
+    assert "Changed since 2025-01-20" in page.locator(".pm-legend").inner_text()
 
 
 def test_table_of_ties_is_the_text_alternative(offline_page, minimal_html):

@@ -60,3 +60,12 @@ def test_label_point_inside_largest_part():
     small = Polygon([(20, 20), (21, 20), (21, 21), (20, 21)])
     x, y = label_point(MultiPolygon([small, big]))
     assert big.contains(Polygon([(x - .1, y - .1), (x + .1, y - .1), (x + .1, y + .1), (x - .1, y + .1)]))
+
+
+def test_a_part_spanning_the_globe_is_cut_at_the_window_edge():
+    w = Window.centred_on(139.69)  # west edge -40
+    antarctica = Polygon([(-180, -90), (180, -90), (180, -65), (-180, -65)])
+    moved = w.geometry(antarctica)
+    xs = [x for g in moved.geoms for x, _ in g.exterior.coords]
+    assert min(xs) == pytest.approx(-40) and max(xs) == pytest.approx(320)
+    assert moved.area == pytest.approx(antarctica.area)

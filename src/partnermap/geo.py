@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import box as shapely_box
 from shapely.geometry.base import BaseGeometry
 
 from .model import Point
@@ -43,15 +44,32 @@ class Window:
         return (p[0] + self.shift_for(p[0]), p[1])
 
     def geometry(self, geom: BaseGeometry) -> BaseGeometry:
-        """Shift each polygon part whole, by where its centre falls."""
+        """Shift each polygon part whole, by where its centre falls.
+
+        A part spanning more than half the globe (Antarctica) is first cut at
+        the window's edge, or half of it would fall outside the window.
+        """
         parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
         moved = []
-        for part in parts:
+        for part in self._split_wide(parts):
             dx = self.shift_for(part.centroid.x)
             moved.append(translate(part, xoff=dx) if dx else part)
         if len(moved) == 1 and isinstance(geom, Polygon):
             return moved[0]
         return MultiPolygon(moved)
+
+    def _split_wide(self, parts: list[Polygon]) -> list[Polygon]:
+        out = []
+        edge = self.west - 360.0 * math.floor((self.west + 180.0) / 360.0)  # the edge in [-180, 180)
+        for part in parts:
+            minx, miny, maxx, maxy = part.bounds
+            if maxx - minx <= 180.0 or not minx < edge < maxx:
+                out.append(part)
+                continue
+            for box in (shapely_box(minx, miny - 1, edge, maxy + 1), shapely_box(edge, miny - 1, maxx, maxy + 1)):
+                piece = part.intersection(box)
+                out.extend(g for g in getattr(piece, "geoms", [piece]) if isinstance(g, Polygon) and not g.is_empty)
+        return out
 
 
 @lru_cache(maxsize=1)

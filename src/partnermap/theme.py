@@ -121,7 +121,7 @@ UI_LABELS: dict[str, dict[str, str]] = {
     "status": {"en": "Status", "ja": "状況"},
     "dates": {"en": "Dates", "ja": "日付"},
     "title": {"en": "Title", "ja": "名称"},
-    "changed_since": {"en": "Changed since", "ja": "以降の変化"},
+    "changed_since": {"en": "Changed since {date}", "ja": "{date}以降の変化"},
     "change_new": {"en": "new", "ja": "新規"},
     "change_advanced": {"en": "advanced", "ja": "進展"},
     "change_ended": {"en": "ended", "ja": "終了"},

@@ -169,7 +169,9 @@
       for (var cat in this.overlays) names[escapeHtml(this.labels.category[cat])] = this.overlays[cat];
       this.groups.forEach(function (g) { names[escapeHtml(g.name)] = g.layer; });
       names[escapeHtml(this.ui("labels"))] = this.labelLayer;
-      this.layerControl = L.control.layers(null, names, { collapsed: false, position: "topright" }).addTo(map);
+      // Expanded when short; a long list (many groupings) folds behind the layers icon.
+      var collapsed = Object.keys(names).length > 6;
+      this.layerControl = L.control.layers(null, names, { collapsed: collapsed, position: "topright" }).addTo(map);
       control("topleft", function () { return self.fullscreenButton(); }).addTo(map);
       control("topright", function () { return self.filterBox(); }).addTo(map);
     }
@@ -455,14 +457,22 @@
     box.appendChild(el("h1", null, meta.title));
     if (meta.subtitle) box.appendChild(el("p", "pm-subtitle", meta.subtitle));
     if (meta.changesSince) {
-      box.appendChild(el("p", "pm-subtitle pm-changes", this.ui("changed_since") + " " + meta.changesSince));
+      box.appendChild(el("p", "pm-subtitle pm-changes", this.ui("changed_since").replace("{date}", meta.changesSince)));
     }
     return box;
   };
 
   PartnerMap.prototype.fullscreenButton = function () {
     var box = this.map.getContainer(), self = this;
-    var button = el("a", "pm-fullscreen leaflet-bar-part", "⛶");
+    var button = el("a", "pm-fullscreen leaflet-bar-part");
+    // Drawn as SVG: icon fonts and rare symbols are not available offline everywhere.
+    var ns = "http://www.w3.org/2000/svg", svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 16 16"); svg.setAttribute("width", "16"); svg.setAttribute("height", "16");
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5");
+    path.setAttribute("fill", "none"); path.setAttribute("stroke", "currentColor"); path.setAttribute("stroke-width", "2");
+    svg.appendChild(path);
+    button.appendChild(svg);
     button.href = "#";
     button.setAttribute("role", "button");
     button.title = this.ui("fullscreen");
@@ -620,7 +630,7 @@
     if (seen.ended) row(line("3px dashed " + st.contested), this.ui("ended"), "ended");
     if (seen.contested) row(swatch({ background: st.contested, opacity: "0.5" }), this.ui("contested"), "contested");
     if (this.data.meta.changesSince && seen.drawn) {
-      row(line("3px solid " + st.text), this.ui("changed_since") + " " + this.data.meta.changesSince, "changed");
+      row(line("3px solid " + st.text), this.ui("changed_since").replace("{date}", this.data.meta.changesSince), "changed");
       row(line("2px solid rgba(128,128,128,.35)"), this.ui("unchanged"), "unchanged");
     }
     (this.groups || []).forEach(function (g) {
