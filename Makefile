@@ -32,7 +32,7 @@ browser:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check .
 
 ## The whole suite, with coverage of src/ (fails below 85%).
 test: $(STAMP) browser lint
