@@ -13,7 +13,9 @@ import json
 import click
 
 from . import __version__
+from .cite import FORMATS as CITE_FORMATS
 from .errors import PartnermapError, ValidationError
+from .tables import FORMATS as TABLE_FORMATS
 from .theme import LANGS, THEMES
 from .vocab import Category, Status, TieType
 
@@ -132,7 +134,7 @@ def embed(html_file, title, width, height) -> None:
 
 @main.command(name="list")
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "geojson"]), default="table",
+@click.option("--format", "fmt", type=click.Choice([*TABLE_FORMATS, "geojson"]), default="table",
               show_default=True, help="geojson: the selection as a partner file (QGIS/GDAL read it).")
 @filter_options
 def list_(path, fmt, selection) -> None:
@@ -152,7 +154,7 @@ def list_(path, fmt, selection) -> None:
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice(["md", "bibtex", "csl-json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default="md", show_default=True)
 @filter_options
 def sources(path, fmt, selection) -> None:
     """Print the bibliography of every source cited by the selected ties."""

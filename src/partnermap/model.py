@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from .dates import PartialDate
 from .vocab import Category, Kind, Nature, Relationship, Status, TieType
+
+if TYPE_CHECKING:  # shapely is imported by whoever builds geometries, not by the CLI's start-up
+    from shapely.geometry.base import BaseGeometry
 
 Point = tuple[float, float]
 
