@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from urllib.parse import quote
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -125,6 +126,16 @@ def _stable_ids(root: Element) -> None:
         stack.extend(children)
 
 
+def _text_option(value: str | None, name: str) -> str | None:
+    """Refuse text that cannot be written as UTF-8 (a shell argument with stray bytes)."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"--{name} contains bytes that are not UTF-8 text") from None
+    return value
+
+
 def parse_size(value: str | int | None, name: str) -> int | str:
     """``800``, ``"800px"`` or ``"60%"`` -> what folium takes; default 100%."""
     if value is None:
@@ -175,7 +186,8 @@ def build_map(
     slide). ``tiles`` adds an online tile layer above the bundled basemap,
     which still shows where tiles fail to load.
     """
-    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=MapText(title, subtitle), timeline=timeline)
+    text = MapText(_text_option(title, "title"), _text_option(subtitle, "subtitle"))
+    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=text, timeline=timeline)
     data["meta"]["controls"] = controls
     if tiles:
         data["tiles"] = tile_layer(tiles)
@@ -210,9 +222,10 @@ def embed_snippet(path: str | Path, *, title: str | None = None, width: str | in
     if title is None:
         found = re.search(r"<title>(.*?)</title>", p.read_text(encoding="utf-8", errors="replace"), re.S)
         title = html.unescape(found.group(1)) if found else p.stem
+    title = _text_option(title, "title")
     w, h = parse_size(width, "width"), parse_size(height, "height")
     attrs = {
-        "src": p.name, "title": title,
+        "src": quote(p.name), "title": title,  # quoted: a file named "javascript:..." stays a relative URL
         "width": w, "height": h,
         "style": "border:0;max-width:100%", "loading": "lazy", "allowfullscreen": "",
     }

@@ -165,13 +165,16 @@
 
     control("topleft", function () { return self.titleBox(); }).addTo(map);
     if (meta.controls) {
-      var names = {};
-      for (var cat in this.overlays) names[escapeHtml(this.labels.category[cat])] = this.overlays[cat];
-      this.groups.forEach(function (g) { names[escapeHtml(g.name)] = g.layer; });
-      names[escapeHtml(this.ui("labels"))] = this.labelLayer;
+      // A list, not an object keyed by name: a group called "__proto__" or "Security ties"
+      // must not replace another entry.
+      var entries = [];
+      for (var cat in this.overlays) entries.push([this.overlays[cat], this.labels.category[cat]]);
+      this.groups.forEach(function (g) { entries.push([g.layer, g.name]); });
+      entries.push([this.labelLayer, this.ui("labels")]);
       // Expanded when short; a long list (many groupings) folds behind the layers icon.
-      var collapsed = Object.keys(names).length > 6;
-      this.layerControl = L.control.layers(null, names, { collapsed: collapsed, position: "topright" }).addTo(map);
+      this.layerControl = L.control.layers(null, null, { collapsed: entries.length > 6, position: "topright" });
+      entries.forEach(function (e) { self.layerControl.addOverlay(e[0], escapeHtml(e[1])); });
+      this.layerControl.addTo(map);
       control("topleft", function () { return self.fullscreenButton(); }).addTo(map);
       control("topright", function () { return self.filterBox(); }).addTo(map);
     }
