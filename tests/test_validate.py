@@ -427,3 +427,29 @@ def test_check_document_never_raises_when_a_member_is_removed(path):
         target = target[key]
     del target[path[-1]]
     _check_returns_problems(doc)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_bad_file_through_every_command_keeps_previous_output(name, tmp_path):
+    """Each corpus file: exit code, one line per problem naming the file, no traceback, old map untouched."""
+    from click.testing import CliRunner
+
+    from partnermap.cli import main
+
+    path = BAD / name
+    exit_code, expected = CORPUS[name]
+    out = tmp_path / "map.html"
+    out.write_bytes(b"previous map \x00 bytes")
+    runner = CliRunner()
+    for args in (["validate", str(path)], ["render", str(path), "-o", str(out)], ["list", str(path)],
+                 ["sources", str(path)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == exit_code, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        lines = result.stderr.splitlines()
+        assert len(lines) == len(expected), lines
+        assert all(line.startswith(f"{path}: ") for line in lines)
+        assert "Traceback" not in result.output
+        assert result.stdout == ""
+    assert out.read_bytes() == b"previous map \x00 bytes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
