@@ -80,3 +80,16 @@ def test_embed_snippet(minimal, tmp_path):
         'style="border:0;max-width:100%" loading="lazy" allowfullscreen></iframe>')
     with pytest.raises(UsageError, match="render the map first"):
         embed_snippet(tmp_path / "missing.html")
+
+
+def test_byte_identical_across_processes(tmp_path, minimal_path):
+    import subprocess
+    import sys
+
+    outs = []
+    for i, seed in enumerate(("1", "2")):  # different hash seeds, fresh processes
+        out = tmp_path / f"m{i}.html"
+        subprocess.run([sys.executable, "-m", "partnermap", "render", str(minimal_path), "-o", str(out)],
+                       check=True, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}, capture_output=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
