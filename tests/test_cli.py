@@ -200,3 +200,37 @@ def test_list_marks_changes_since(runner, minimal_path):
     as_json = json.loads(runner.invoke(main, ["list", str(minimal_path), "--changes-since", "2025-01-20",
                                               "--format", "json"]).output)
     assert {r["id"]: r["change"] for r in as_json if r["change"]} == {"USA-AUTO": "new"}
+
+
+def test_render_static_formats(runner, tmp_path, minimal_path):
+    magic = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
+    for fmt, start in magic.items():
+        out = tmp_path / f"map.{fmt.upper()}"
+        result = runner.invoke(main, ["render", str(minimal_path), "-o", str(out), "--dpi", "40", "--size", "4:3",
+                                      "--category", "security"])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes().startswith(start)
+    wrong = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / "m.png"), "--timeline"])
+    assert wrong.exit_code == 2 and "--timeline does not apply" in wrong.output
+    wrong = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / "m.html"), "--dpi", "90"])
+    assert wrong.exit_code == 2 and "--dpi does not apply" in wrong.output
+    wrong = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / "m.jpg")])
+    assert wrong.exit_code == 2 and "write .html, .png, .svg or .pdf" in wrong.output
+    bad_size = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / "m.png"), "--size", "wide"])
+    assert bad_size.exit_code == 2
+    assert not (tmp_path / "m.jpg").exists() and not (tmp_path / "m.png").exists()
+
+
+def test_slides_command(runner, tmp_path, minimal_path):
+    from pptx import Presentation
+
+    out = tmp_path / "deck.pptx"
+    result = runner.invoke(main, ["slides", str(minimal_path), "-o", str(out), "--dpi", "40", "--date", "2016",
+                                  "--date", "2024"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out)
+    assert "Building slides" in result.stderr
+    deck = Presentation(str(out))
+    assert len(deck.slides) >= 4
+    wrong = runner.invoke(main, ["slides", str(minimal_path), "-o", str(tmp_path / "deck.ppt")])
+    assert wrong.exit_code == 2 and "written as .pptx" in wrong.stderr

@@ -42,3 +42,14 @@ def test_list_geojson_reads_in_gdal(runner, minimal_path, tmp_path):
     ties = frame.loc[frame["id"] == "GBR", "ties"].iloc[0]
     ties = json.loads(ties) if isinstance(ties, str) else ties  # GDAL gives a JSON string or a list
     assert [t["id"] for t in ties] == ["GBR-RAA", "GBR-ACSA"]
+
+
+def test_to_geodataframe(minimal):
+    from partnermap import to_geodataframe
+
+    frame = to_geodataframe(select(minimal, as_of="2023-09-30"))
+    assert list(frame["id"]) == ["AUS", "USA", "GBR", "QUAD"]
+    assert frame.crs.to_epsg() == 4326
+    gbr = frame.set_index("id").loc["GBR"]
+    assert (gbr["security"], gbr["economic"], gbr["ties"]) == (2, 0, "GBR-RAA,GBR-ACSA")
+    assert frame.geometry.is_valid.all()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
+from pathlib import Path
 
 import click
 
@@ -94,9 +96,14 @@ def validate(path: str | None) -> None:
         click.echo(f"  by {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
 
 
+HTML_ONLY = ("timeline", "cdn", "tiles", "width", "height", "no_controls")
+STATIC_ONLY = ("dpi", "size")
+
+
 @main.command()
 @click.argument("path", required=False)
-@click.option("-o", "--output", default=DEFAULT_HTML, show_default=True, help="HTML file to write.")
+@click.option("-o", "--output", default=DEFAULT_HTML, show_default=True,
+              help="File to write: .html (interactive) or .png/.svg/.pdf (static, drawn with matplotlib).")
 @click.option("--title", help="Map title (default: from the data).")
 @click.option("--subtitle", help="Line under the title.")
 @click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
@@ -107,17 +114,55 @@ def validate(path: str | None) -> None:
 @click.option("--height", help="Map height: pixels (540) or percent (100%, the default).")
 @click.option("--no-controls", "no_controls", is_flag=True, help="Only map, title, legend and credit: a clean slide.")
 @click.option("--tiles", metavar="NAME", help="Add online tiles (xyzservices name) above the bundled basemap.")
+@click.option("--dpi", type=int, help="Static output: dots per inch (default 150).")
+@click.option("--size", help="Static output: 16:9 (default), 4:3 or WxH in inches.")
 @filter_options
-def render(path, output, title, subtitle, lang, theme, cdn, timeline, width, height, no_controls, tiles,
-           selection) -> None:
-    """Render an interactive map (self-contained HTML) of the selected ties."""
-    from .export import save_map
+def render(path, output, title, subtitle, lang, theme, selection, **look) -> None:
+    """Render the selected ties: an interactive map (HTML) or a static figure (PNG/SVG/PDF)."""
+    from .export import save_map, save_static
     from .render import build_map
+    from .static import format_for
+
+    static = format_for(output) is not None
+    if not static and not output.lower().endswith((".html", ".htm")) and not Path(output).is_dir():
+        raise click.UsageError(f"{output}: write .html, .png, .svg or .pdf")
+    misplaced = [k for k in (HTML_ONLY if static else STATIC_ONLY) if look[k]]
+    if misplaced:
+        raise click.UsageError(f"--{misplaced[0].replace('_', '-')} does not apply to {output}")
+    dataset = _load_selected(path, selection)
+    text = {"lang": lang, "theme": theme, "title": title, "subtitle": subtitle}
+    if static:
+        sized = {k: look[k] for k in STATIC_ONLY if look[k]}
+        click.echo(save_static(dataset, output, **text, **sized))
+        return
+    m = build_map(dataset, **text, offline=not look["cdn"], timeline=look["timeline"], width=look["width"],
+                  height=look["height"], controls=not look["no_controls"], tiles=look["tiles"])
+    click.echo(save_map(m, output))
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("-o", "--output", default="output/partners.pptx", show_default=True, help="The .pptx to write.")
+@click.option("--title", help="Deck title (default: the dataset's title).")
+@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
+@click.option("--theme", type=click.Choice(list(THEMES)), default="presentation", show_default=True)
+@click.option("--date", "dates", multiple=True, metavar="DATE",
+              help="Add a slide of the network on DATE (repeatable; default: a few dates chosen from the data).")
+@click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the slide maps.")
+@filter_options
+def slides(path, output, title, lang, theme, dates, dpi, selection) -> None:
+    """Build a PowerPoint deck: all ties, security, economic, the network at a few dates."""
+    from .export import save_deck
 
     dataset = _load_selected(path, selection)
-    m = build_map(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, offline=not cdn,
-                  timeline=timeline, width=width, height=height, controls=not no_controls, tiles=tiles)
-    click.echo(save_map(m, output))
+    with click.progressbar(length=1, label="Building slides", file=sys.stderr) as bar:
+        def progress(done: int, total: int, label: str) -> None:
+            bar.length = total
+            bar.update(1, current_item=label)
+
+        written = save_deck(dataset, output, lang=lang, theme=theme, title=title, dates=dates or None,
+                            progress=progress, dpi=dpi)
+    click.echo(written)
 
 
 @main.command()

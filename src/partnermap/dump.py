@@ -82,3 +82,25 @@ def to_feature_collection(dataset: Dataset) -> dict:
 
 def dumps(dataset: Dataset) -> str:
     return json.dumps(to_feature_collection(dataset), ensure_ascii=False, indent=1) + "\n"
+
+
+def to_geodataframe(dataset: Dataset):
+    """One row per partner, for analysis in a notebook (``.explore()``, joins, ``to_file``).
+
+    Columns: id, name, name_ja, kind, relationship, members, one count column
+    per category (ties not ended), the tie ids, and the territory (EPSG:4326).
+    """
+    import geopandas as gpd
+
+    from .vocab import TERMINAL_STATUSES, Category
+
+    rows = []
+    for p in dataset.partners:
+        live = [t for t in p.ties if t.status not in TERMINAL_STATUSES]
+        rows.append({
+            "id": p.id, "name": p.name, "name_ja": p.name_ja, "kind": p.kind.value,
+            "relationship": p.relationship.value, "members": ",".join(p.members),
+            **{c.value: sum(t.category is c for t in live) for c in Category},
+            "ties": ",".join(t.id for t in p.ties), "geometry": p.geometry,
+        })
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")

@@ -54,3 +54,7 @@ class ValidationError(DataError):
     def __init__(self, problems: list[Problem]):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PartnermapWarning(UserWarning):
+    """Something partnermap can work around but the user should fix (e.g. no CJK font for ``--lang ja``)."""

@@ -55,3 +55,22 @@ def save_map(m, path: str | os.PathLike[str]) -> Path:
     from .render import to_html
 
     return write_text(path, to_html(m))
+
+
+def save_static(dataset, path: str | os.PathLike[str], **options) -> Path:
+    """Draw the static figure (PNG/SVG/PDF, by extension) and write it atomically."""
+    from .static import build_figure, figure_bytes, format_for
+
+    fmt = format_for(path)
+    if fmt is None:
+        raise UsageError(f"{path}: unsupported static format; use .png, .svg or .pdf")
+    return write_bytes(path, figure_bytes(build_figure(dataset, **options), fmt))
+
+
+def save_deck(dataset, path: str | os.PathLike[str], **options) -> Path:
+    """Build the PowerPoint deck (see ``slides.build_deck``) and write it atomically."""
+    from .slides import build_deck
+
+    if Path(path).suffix.lower() != ".pptx":
+        raise UsageError(f"{path}: a deck is written as .pptx")
+    return write_bytes(path, build_deck(dataset, **options))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -109,9 +110,13 @@ def _tie_record(tie: Tie, known_by: dt.date) -> dict:
     return rec
 
 
-def _links(dataset: Dataset, window: Window) -> list[dict]:
+def link_paths(dataset: Dataset, window: Window) -> Iterator[tuple[Partner, Category, tuple[Tie, ...], list]]:
+    """Each link drawn: (partner, category, its ties, the line's pieces inside the window).
+
+    One link per partner and category (groups get none: they are outlines of
+    their members); the interactive map and the static figure both draw these.
+    """
     focal = window.point(dataset.focal.anchor)
-    out = []
     for partner in dataset.partners:
         if partner.kind is Kind.GROUP:
             continue  # frameworks are drawn as outlines of their members, not as one more link
@@ -122,14 +127,18 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
             if cat not in by_cat:
                 continue
             line = great_circle(focal, partner.anchor)
-            pieces = cut_to_window(bow(line, CATEGORY_BOW[cat]), window)
-            out.append({
-                "type": "Feature",
-                "properties": {"partner": partner.id, "category": cat.value},
-                "geometry": {"type": "MultiLineString",
-                             "coordinates": _round([[list(p) for p in pc] for pc in pieces])},
-            })
-    return out
+            yield partner, cat, tuple(by_cat[cat]), cut_to_window(bow(line, CATEGORY_BOW[cat]), window)
+
+
+def _links(dataset: Dataset, window: Window) -> list[dict]:
+    return [
+        {
+            "type": "Feature",
+            "properties": {"partner": partner.id, "category": cat.value},
+            "geometry": {"type": "MultiLineString", "coordinates": _round([[list(p) for p in pc] for pc in pieces])},
+        }
+        for partner, cat, _ties, pieces in link_paths(dataset, window)
+    ]
 
 
 def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
@@ -195,6 +204,16 @@ def describe(dataset: Dataset, lang: str) -> str:
             "The table of ties lists them all.")
 
 
+def credit(dataset: Dataset, lang: str, where: str = "credit") -> str:
+    """The credit line: dataset, the date shown, where the sources are, the basemap.
+
+    ``where`` is the ``theme.UI_LABELS`` key saying where sources are found
+    (popups on the interactive map; the data file or speaker notes elsewhere).
+    """
+    shown = dataset.view_date.isoformat() if dataset.view_date else str(dataset.as_of)
+    return f"{dataset.title} · {th.UI_LABELS['as_of'][lang]} {shown} · {th.UI_LABELS[where][lang]} · Natural Earth"
+
+
 def default_title(dataset: Dataset, lang: str) -> str:
     if lang == "ja":
         return f"{dataset.focal.label('ja')}のパートナー・ネットワーク"
@@ -209,14 +228,12 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
     text = text or MapText()
     window = Window.centred_on(dataset.focal.anchor[0])
     basemap, by_id = _basemap(window)
-    shown = dataset.view_date.isoformat() if dataset.view_date else str(dataset.as_of)
     focal_anchor = window.point(dataset.focal.anchor)
     return {
         "meta": {
             "title": text.title or default_title(dataset, lang),
             "subtitle": text.subtitle or "",
-            "credit": f"{dataset.title} · {th.UI_LABELS['as_of'][lang]} {shown} · {th.UI_LABELS['credit'][lang]}"
-                      " · Natural Earth",
+            "credit": credit(dataset, lang),
             "lang": lang,
             "asOf": str(dataset.as_of),
             "viewDate": dataset.view_date.isoformat() if dataset.view_date else None,

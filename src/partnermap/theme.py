@@ -134,6 +134,7 @@ UI_LABELS: dict[str, dict[str, str]] = {
     "sources_see_notes": {"en": "Sources: see speaker notes", "ja": "出典：スピーカーノートを参照"},
     "all_ties": {"en": "All ties", "ja": "すべての関係"},
     "network_as_of": {"en": "The network as of {date}", "ja": "{date}時点のネットワーク"},
+    "as_of_date": {"en": "as of {date}", "ja": "{date}時点"},
     "ties_shown": {"en": "Ties shown", "ja": "表示している関係"},
     "view_skipped": {"en": "Next view skipped ({view}): no ties match.",
                      "ja": "次の表示（{view}）は該当する関係がないため省略しました。"},

@@ -1,0 +1,243 @@
+"""The static figure (static.py): what is drawn, the bytes, the options."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+import partnermap
+from partnermap import static
+from partnermap import theme as th
+from partnermap.errors import PartnermapWarning, UsageError
+from partnermap.filters import select
+from partnermap.geo import Window
+from partnermap.vocab import Category, Kind
+
+DPI = 60
+MINIMAL = Path(__file__).parent / "data" / "minimal.geojson"
+
+
+@pytest.fixture(scope="module")
+def small():
+    return partnermap.load(MINIMAL)
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return partnermap.load()
+
+
+@pytest.fixture(scope="module")
+def small_fig(small):
+    return static.build_figure(small, dpi=DPI)
+
+
+@pytest.fixture(scope="module")
+def bundled_fig(bundled):
+    return static.build_figure(bundled, dpi=DPI)
+
+
+def by_gid(fig, prefix: str) -> dict:
+    return {a.get_gid(): a for a in fig.findobj(lambda a: (a.get_gid() or "").startswith(prefix))}
+
+
+def legend_texts(fig) -> list[str]:
+    (ax,) = fig.axes
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def category_entries(fig, lang: str = "en") -> set[str]:
+    labels = {th.CATEGORY_LABELS[c][lang] for c in Category}
+    return {t for t in legend_texts(fig) if t in labels}
+
+
+def test_minimal_figure_title_legend_links(small_fig):
+    assert by_gid(small_fig, "title")["title"].get_text() == "Japan's partner network"
+    assert "subtitle" not in by_gid(small_fig, "subtitle")
+    credit = by_gid(small_fig, "credit")["credit"].get_text()
+    assert credit.startswith("Test network · as of 2025-11-30") and credit.endswith("Natural Earth")
+    # the Quad's diplomatic tie is a group's: groups are not drawn, so no diplomatic entry
+    assert category_entries(small_fig) == {"Security ties", "Economic ties"}
+    assert set(by_gid(small_fig, "link:")) == {"link:AUS:security", "link:AUS:economic", "link:USA:security",
+                                               "link:USA:economic", "link:GBR:security"}
+    assert "territory:QUAD" not in by_gid(small_fig, "territory:")
+
+
+def test_bundled_figure_has_every_category_and_one_line_per_partner_category(bundled, bundled_fig):
+    expected = {f"link:{p.id}:{c.value}" for p in bundled.partners if p.kind is not Kind.GROUP
+                for c in {t.category for t in p.ties}}
+    assert set(by_gid(bundled_fig, "link:")) == expected
+    assert category_entries(bundled_fig) == {th.CATEGORY_LABELS[c]["en"] for c in Category}
+    assert "Contested relationship" in legend_texts(bundled_fig)
+    assert "Organisation" in legend_texts(bundled_fig)
+
+
+def test_link_styles(small):
+    from matplotlib.colors import to_hex
+
+    fig = static.build_figure(select(small, as_of="2022-06"), dpi=DPI)
+    links = by_gid(fig, "link:")
+    aus, usa = links["link:AUS:security"], links["link:USA:security"]
+    # AUS-RAA only signed by then: dashed; the US alliance is in force: solid
+    assert to_hex(aus.get_colors()[0]) == th.CATEGORY_COLORS[Category.SECURITY].lower()
+    assert aus.get_linestyle()[0][1] is not None
+    assert usa.get_linestyle()[0][1] is None
+    assert "Not (yet) in force" in legend_texts(fig)
+    # all friction: vermillion (the US auto tariffs are not in the 2022 view)
+    assert "link:USA:economic" not in links
+    friction = by_gid(static.build_figure(small, dpi=DPI), "link:")["link:USA:economic"]
+    assert to_hex(friction.get_colors()[0]) == th.FRICTION_COLOR.lower()
+    assert friction.get_linestyle()[0][1] is not None
+
+
+def test_width_grows_with_ties(bundled_fig):
+    links = by_gid(bundled_fig, "link:")
+    # the US has 6 security ties, Djibouti 1
+    assert links["link:USA:security"].get_linewidth()[0] > links["link:DJI:security"].get_linewidth()[0]
+
+
+def test_territories_contested_organisation_dominant(bundled, bundled_fig):
+    from matplotlib.colors import to_hex
+
+    terr = by_gid(bundled_fig, "territory:")
+    assert terr["territory:CHN"].get_hatch()
+    assert to_hex(terr["territory:CHN"].get_facecolor()) == th.CONTESTED_COLOR.lower()
+    assert not terr["territory:EU"].get_fill() and terr["territory:EU"].get_linestyle() != "solid"
+    assert not any(gid.endswith(("QUAD", "CPTPP")) for gid in terr)
+    aus_cat, _ = static.dominant_category(bundled.partner("AUS"))
+    assert to_hex(terr["territory:AUS"].get_facecolor()) == th.CATEGORY_COLORS[aus_cat].lower()
+
+
+def test_dominant_category_breaks_draws_by_category_order(small):
+    # the US: one security, one economic tie
+    assert static.dominant_category(small.partner("USA")) == (Category.SECURITY, 2)
+
+
+def test_links_stay_in_the_window(bundled_fig, bundled):
+    window = Window.centred_on(bundled.focal.anchor[0])
+    for line in by_gid(bundled_fig, "link:").values():
+        for seg in line.get_segments():
+            xs = seg[:, 0]
+            assert xs.min() >= window.west - 1e-6 and xs.max() <= window.east + 1e-6
+            assert abs(xs[1:] - xs[:-1]).max() < 20  # no jump across the map (antimeridian band)
+
+
+def test_view_is_cropped_to_the_partners(small):
+    fig = static.build_figure(select(small, as_of="1990"), dpi=DPI)  # Japan and the US only
+    (ax,) = fig.axes
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert x1 - x0 < 250
+    assert x0 < 139.69 < x1 and x0 < 360 - 77.04 < x1  # Tokyo, and Washington east of it
+    w, h = fig.get_size_inches()
+    bbox = ax.get_position()
+    assert (y1 - y0) / (x1 - x0) == pytest.approx(bbox.height * h / (bbox.width * w), rel=1e-3)  # fills the frame
+
+
+def test_labels_do_not_overlap(bundled_fig):
+    renderer = bundled_fig.canvas.get_renderer()
+    labels = [t for t in by_gid(bundled_fig, "label:").values() if t.get_visible()]
+    assert len(labels) >= 8
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG\r\n\x1a\n"), ("svg", b"<?xml"), ("pdf", b"%PDF-")])
+def test_bytes_magic(small_fig, fmt, magic):
+    data = static.figure_bytes(small_fig, fmt)
+    assert data.startswith(magic)
+    if fmt == "svg":
+        assert b"<svg" in data[:2000]
+
+
+@pytest.mark.parametrize("fmt", static.FORMATS)
+def test_bytes_are_deterministic(small, fmt):
+    one = static.figure_bytes(static.build_figure(small, dpi=DPI), fmt)
+    two = static.figure_bytes(static.build_figure(small, dpi=DPI), fmt)
+    assert one == two
+    assert b"CreationDate" not in one and b"<dc:date>" not in one
+
+
+def test_unknown_format(small_fig):
+    with pytest.raises(UsageError, match="png, svg, pdf"):
+        static.figure_bytes(small_fig, "gif")
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("map.png", "png"), ("out/MAP.SVG", "svg"), ("a.b.Pdf", "pdf"),
+                                           ("map.html", None), ("map", None)])
+def test_format_for(path, fmt):
+    assert static.format_for(path) == fmt
+
+
+@pytest.mark.parametrize(("size", "inches"), [("16:9", (13.333, 7.5)), ("4:3", (10.0, 7.5)),
+                                              ("12x6.75", (12.0, 6.75)), (" 8X4 ", (8.0, 4.0))])
+def test_size_parsing(size, inches):
+    assert static.parse_size(size) == inches
+
+
+@pytest.mark.parametrize("size", ["16:10", "12x", "0x5", "12x-3", "500x5", "big", ""])
+def test_bad_size_lists_the_accepted_forms(size):
+    with pytest.raises(UsageError) as exc:
+        static.parse_size(size)
+    assert all(form in str(exc.value) for form in ("16:9", "4:3", "WIDTHxHEIGHT"))
+
+
+def test_size_and_dpi_reach_the_figure(small):
+    fig = static.build_figure(small, size="4:3", dpi=DPI)
+    assert tuple(fig.get_size_inches()) == (10.0, 7.5) and fig.dpi == DPI
+    png = static.figure_bytes(fig, "png")
+    assert int.from_bytes(png[16:20], "big") == 600  # PNG IHDR width: 10 in x 60 dpi
+
+
+@pytest.mark.parametrize("kwargs", [{"dpi": 0}, {"dpi": 5000}, {"dpi": "150"}, {"theme": "neon"}, {"lang": "fr"},
+                                    {"size": "1x1"}])
+def test_bad_options(small, kwargs):
+    with pytest.raises(UsageError):
+        static.build_figure(small, **{"dpi": DPI, **kwargs})
+
+
+def test_title_and_subtitle_override(small):
+    fig = static.build_figure(small, title="Allies", subtitle="2025", dpi=DPI)
+    assert by_gid(fig, "title")["title"].get_text() == "Allies"
+    assert by_gid(fig, "subtitle")["subtitle"].get_text() == "2025"
+
+
+def test_japanese_labels(small):
+    fig = static.build_figure(small, lang="ja", dpi=DPI)
+    assert by_gid(fig, "title")["title"].get_text() == "日本のパートナー・ネットワーク"
+    assert by_gid(fig, "label:AUS")["label:AUS"].get_text() == "オーストラリア"
+    assert by_gid(fig, "label:focal")["label:focal"].get_text() == "日本"
+    assert category_entries(fig, "ja") == {"安全保障", "経済"}
+    assert "時点" in by_gid(fig, "credit")["credit"].get_text()
+    cjk = static.find_cjk_font()
+    if cjk is not None:  # with a CJK font installed, it is the first choice
+        assert by_gid(fig, "title")["title"].get_fontfamily()[0] == cjk
+
+
+def test_missing_cjk_font_warns_once(small, monkeypatch):
+    monkeypatch.setattr(static, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(static, "_cjk_warned", False)
+    with pytest.warns(PartnermapWarning, match="no CJK font found.*install fonts-noto-cjk"):
+        static.build_figure(small, lang="ja", dpi=DPI)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        static.build_figure(small, lang="ja", dpi=DPI)  # not again
+        monkeypatch.setattr(static, "_cjk_warned", False)
+        static.build_figure(small, lang="en", dpi=DPI)  # English needs no CJK font
+
+
+def test_changes_since_mutes_unchanged_links(small):
+    fig = static.build_figure(select(small, changes_since="2025-01-01"), dpi=DPI)
+    links = by_gid(fig, "link:")
+    assert links["link:USA:economic"].get_colors()[0][3] > links["link:AUS:security"].get_colors()[0][3]
+    assert "Changed since 2025-01-01" in legend_texts(fig)
+
+
+@pytest.mark.parametrize("theme", sorted(th.THEMES))
+def test_every_theme_has_a_figure_style(small, theme):
+    fig = static.build_figure(small, theme=theme, dpi=DPI)
+    assert by_gid(fig, "title")["title"].get_fontsize() == th.FIGURE_STYLES[theme].title_pt
