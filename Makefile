@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: map test lint browser clean geometry-check
+.PHONY: map test lint system-deps pictures clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,26 +17,38 @@ $(STAMP): pyproject.toml
 map: $(STAMP)
 	$(BIN)/partnermap render
 
-## Chromium for the browser tests: installed with apt when missing and we can, else stop with the command.
-browser:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Debian's chromium for the browser tests..."; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	elif command -v sudo >/dev/null && command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
-	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+## What the tests need from Debian: chromium (browser tests) and a CJK font (Japanese static maps).
+## Installed with apt when missing and we can; otherwise stop at once with the command to run.
+SYSTEM_PACKAGES = chromium fonts-noto-cjk
+system-deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
 	else \
-	  echo "The browser tests need Chromium at $(CHROMIUM). Install it with:"; \
-	  echo "    sudo apt-get install -y chromium"; \
+	  echo "The tests need:$$missing. Install with:"; \
+	  echo "    sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
 	  echo "(or set CHROMIUM=/path/to/chromium)"; exit 1; \
-	fi
+	fi; \
+	echo "Installing$$missing with apt..."; \
+	$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 ## The whole suite, with coverage of src/ (fails below 85%).
-test: $(STAMP) browser lint
+test: $(STAMP) system-deps lint
 	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/pytest --cov --cov-report=term
+
+## Benchmarks (BENCHMARKS.md): `make bench`, or e.g. `make bench ARGS="--quick"` / `ARGS="--write BENCHMARKS.md"`.
+bench: $(STAMP) browser
+	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/python benchmarks/run.py $(ARGS)
+
+## The README's pictures (docs/img/): a browser screenshot of the default map and a static export.
+pictures: $(STAMP) system-deps
+	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/pictures.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov

@@ -214,8 +214,8 @@ def test_japanese_labels(small):
     assert category_entries(fig, "ja") == {"安全保障", "経済"}
     assert "時点" in by_gid(fig, "credit")["credit"].get_text()
     cjk = static.find_cjk_font()
-    if cjk is not None:  # with a CJK font installed, it is the first choice
-        assert by_gid(fig, "title")["title"].get_fontfamily()[0] == cjk
+    assert cjk is not None, "no CJK font: `make test` installs fonts-noto-cjk"
+    assert by_gid(fig, "title")["title"].get_fontfamily()[0] == cjk
 
 
 def test_missing_cjk_font_warns_once(small, monkeypatch):
