@@ -21,7 +21,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
-from .geo import Window, bow, cut_to_window, great_circle, label_point
+from .geo import Window, bow, cut_to_window, great_circle, label_point, outline
 from .lifecycle import status_on
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind
@@ -143,6 +143,7 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
 
 def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
     geom = window.geometry(partner.geometry)
+    drawn = outline(geom) if partner.kind is Kind.ORGANISATION else geom
     props = {
         "id": partner.id,
         "name": partner.label(lang),
@@ -153,7 +154,7 @@ def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
         "label": list(label_point(geom)) if partner.kind is Kind.STATE else None,
         "ties": [t.id for t in partner.ties],
     }
-    return {"type": "Feature", "properties": props, "geometry": _geojson(geom)}
+    return {"type": "Feature", "properties": props, "geometry": _geojson(drawn)}
 
 
 def _labels(lang: str) -> dict:

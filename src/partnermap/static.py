@@ -44,7 +44,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
 from .errors import PartnermapWarning, UsageError
-from .geo import Window, label_point
+from .geo import Window, label_point, outline
 from .layers import basemap_features, credit, default_title, link_paths
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature, Relationship
@@ -61,10 +61,6 @@ DPI_RANGE = (20, 1200)
 # extent, so Macquarie Island or Réunion do not widen the map to half the world.
 MAIN_PART_FRACTION = 0.1
 MARGIN_FRACTION, MARGIN_MIN_DEG, MIN_SPAN_DEG = 0.06, 4.0, 30.0
-# Organisations are outlined around their members smoothed by a closing of this radius (degrees),
-# dropping what is still smaller than OUTLINE_MIN_AREA (square degrees): a dashed line around every
-# Arctic island of NATO's Canada is noise, not information.
-OUTLINE_CLOSING_DEG, OUTLINE_MIN_AREA = 1.0, 0.5
 FILL_ALPHA_CONTESTED = 0.25
 FOCAL_FILL_ALPHA = 0.75
 MUTED_ALPHA = 0.25  # links unchanged since --changes-since
@@ -246,13 +242,6 @@ def _basemap(west: float) -> tuple[tuple[str, BaseGeometry], ...]:
     return tuple(out)
 
 
-def _outline(geom: BaseGeometry) -> BaseGeometry:
-    """An organisation's territory for a dashed outline: islands and straits merged, specks dropped."""
-    closed = geom.buffer(OUTLINE_CLOSING_DEG, quad_segs=2).buffer(-OUTLINE_CLOSING_DEG, quad_segs=2)
-    parts = [p for p in _parts(closed) if p.area >= OUTLINE_MIN_AREA]
-    return MultiPolygon(parts) if parts else geom
-
-
 # ---- matplotlib ---------------------------------------------------------------------------
 
 
@@ -370,7 +359,7 @@ def _build(dataset: Dataset, *, lang: str, theme: str, title: str | None, subtit
         seen_contested |= contested
         if p.kind is Kind.ORGANISATION:
             seen_organisation = True
-            patch = PathPatch(_path(_outline(shifted[p.id])), fill=False, edgecolor=to_rgba(color, 0.9),
+            patch = PathPatch(_path(outline(shifted[p.id])), fill=False, edgecolor=to_rgba(color, 0.9),
                               linewidth=style.outline_pt * 2, linestyle=_dashes(style.dash_outline), zorder=3)
         elif contested:
             patch = PathPatch(_path(shifted[p.id]), facecolor=to_rgba(color, FILL_ALPHA_CONTESTED),
