@@ -85,3 +85,20 @@ def test_focal_territory_from_basemap(minimal):
     focal = payload(minimal)["focal"]
     assert focal["id"] == "JPN"
     assert focal["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_shapes_equal_to_the_basemap_are_sent_once():
+    from partnermap import load
+
+    data = payload(load())
+    by_id = {f["properties"]["id"]: f for f in data["partners"]["features"]}
+    assert by_id["AUS"]["geometry"] is None and by_id["AUS"]["properties"]["shape"] == "basemap"
+    # organisations and groups are drawn as simplified outlines of their own
+    assert by_id["NATO"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert "shape" not in by_id["NATO"]["properties"]
+
+
+def test_a_partner_shape_of_its_own_is_kept(minimal):
+    # the fixture's boxes are not the Natural Earth shapes: they must be drawn as given
+    aus = next(f for f in payload(minimal)["partners"]["features"] if f["properties"]["id"] == "AUS")
+    assert aus["geometry"]["coordinates"][0][0] == [113.0, -39.0]

@@ -143,15 +143,17 @@ def label_point(geom: BaseGeometry) -> Point:
     return (round(p.x, 3), round(p.y, 3))
 
 
-# Organisations are drawn as a dashed outline of their members' union. Closing
-# by OUTLINE_CLOSING_DEG merges islands and straits, and pieces still smaller
-# than OUTLINE_MIN_AREA (square degrees) are dropped: a dashed line around
-# every Arctic island of NATO's Canada is noise, not information.
-OUTLINE_CLOSING_DEG, OUTLINE_MIN_AREA = 1.0, 0.5
+# Organisations and groups are drawn as a dashed outline of their members'
+# union. Closing by OUTLINE_CLOSING_DEG merges islands and straits, pieces still
+# smaller than OUTLINE_MIN_AREA (square degrees) are dropped (a dashed line
+# around every Arctic island of NATO's Canada is noise, not information), and
+# the result is simplified by OUTLINE_SIMPLIFY_DEG: it halves the map's size.
+OUTLINE_CLOSING_DEG, OUTLINE_MIN_AREA, OUTLINE_SIMPLIFY_DEG = 1.0, 0.5, 0.1
 
 
 def outline(geom: BaseGeometry) -> BaseGeometry:
-    """An organisation's territory for a dashed outline: islands and straits merged, specks dropped."""
+    """An organisation's or group's territory for a dashed outline: islands merged, specks dropped."""
     closed = geom.buffer(OUTLINE_CLOSING_DEG, quad_segs=2).buffer(-OUTLINE_CLOSING_DEG, quad_segs=2)
+    closed = closed.simplify(OUTLINE_SIMPLIFY_DEG)
     parts = [p for p in getattr(closed, "geoms", [closed]) if isinstance(p, Polygon) and p.area >= OUTLINE_MIN_AREA]
     return MultiPolygon(parts) if parts else geom

@@ -141,9 +141,9 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
     ]
 
 
-def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
+def _partner_feature(partner: Partner, window: Window, lang: str, basemap: dict[str, dict]) -> dict:
     geom = window.geometry(partner.geometry)
-    drawn = outline(geom) if partner.kind is Kind.ORGANISATION else geom
+    drawn = _geojson(outline(geom) if partner.kind is not Kind.STATE else geom)
     props = {
         "id": partner.id,
         "name": partner.label(lang),
@@ -154,7 +154,11 @@ def _partner_feature(partner: Partner, window: Window, lang: str) -> dict:
         "label": list(label_point(geom)) if partner.kind is Kind.STATE else None,
         "ties": [t.id for t in partner.ties],
     }
-    return {"type": "Feature", "properties": props, "geometry": _geojson(drawn)}
+    if basemap.get(partner.id) == drawn:
+        # the same shape as the bundled country: sent once, the browser reuses the basemap's
+        props["shape"] = "basemap"
+        drawn = None
+    return {"type": "Feature", "properties": props, "geometry": drawn}
 
 
 def _labels(lang: str) -> dict:
@@ -257,7 +261,7 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
         },
         "basemap": basemap,
         "partners": {"type": "FeatureCollection",
-                     "features": [_partner_feature(p, window, lang) for p in dataset.partners]},
+                     "features": [_partner_feature(p, window, lang, by_id) for p in dataset.partners]},
         "links": {"type": "FeatureCollection", "features": _links(dataset, window)},
         "ties": [_tie_record(t, dataset.as_of.last_day()) for t in dataset.ties],
     }

@@ -63,7 +63,12 @@
     this.tieById = {};
     data.ties.forEach(function (t) { self.tieById[t.id] = t; });
     this.partnerById = {};
-    data.partners.features.forEach(function (f) { self.partnerById[f.properties.id] = f.properties; });
+    var basemap = {};
+    data.basemap.features.forEach(function (f) { basemap[f.properties.id] = f.geometry; });
+    data.partners.features.forEach(function (f) {
+      self.partnerById[f.properties.id] = f.properties;
+      if (f.properties.shape === "basemap") f.geometry = basemap[f.properties.id];  // sent once (layers.py)
+    });
     this.overlays = {};
     // What the viewer has chosen to see: types and statuses shown, the timeline day.
     this.shownTypes = {};
