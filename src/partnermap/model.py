@@ -56,8 +56,17 @@ class Tie:
         return min(d for _, d in self.dates)
 
 
+class _Named:
+    name: str
+    name_ja: str | None
+
+    def label(self, lang: str = "en") -> str:
+        """The name in ``lang`` (Japanese falls back to English where no name_ja is given)."""
+        return (self.name_ja or self.name) if lang == "ja" else self.name
+
+
 @dataclass(frozen=True)
-class Partner:
+class Partner(_Named):
     id: str
     name: str
     kind: Kind
@@ -68,19 +77,13 @@ class Partner:
     relationship: Relationship = Relationship.PARTNER
     members: tuple[str, ...] = ()
 
-    def label(self, lang: str = "en") -> str:
-        return (self.name_ja or self.name) if lang == "ja" else self.name
-
 
 @dataclass(frozen=True)
-class Focal:
+class Focal(_Named):
     id: str
     name: str
     anchor: Point
     name_ja: str | None = None
-
-    def label(self, lang: str = "en") -> str:
-        return (self.name_ja or self.name) if lang == "ja" else self.name
 
 
 @dataclass(frozen=True)
