@@ -583,3 +583,24 @@ def test_group_name_cannot_take_over_the_layer_control(offline_page, tmp_path, g
     boxes.nth(0).dispatch_event("click")  # "Security ties" hides the security links, nothing else
     assert page.locator("path.pm-link.pm-cat-security").count() == 0
     assert page.locator("path.pm-group").count() == 0
+
+
+def test_template_syntax_in_data_is_text_not_code(tmp_path, minimal_path):
+    """branca compiles macro output as Jinja: data must never reach that path."""
+    import json as _json
+
+    from partnermap import build_map, load, to_html
+
+    doc = _json.loads(minimal_path.read_text(encoding="utf-8"))
+    tie = doc["features"][0]["properties"]["ties"][0]
+    tie["summary"] = "{{ 7*7 }} {{ cycler.__init__.__globals__.os.system('touch PWNED') }}"
+    tie["title"] = "unmatched {{ and {% for"
+    path = tmp_path / "t.geojson"
+    path.write_text(_json.dumps(doc), encoding="utf-8")
+    html = to_html(build_map(load(path), title="{{ 6*7 }}"))
+    call = html.split("partnermap.draw(", 1)[1]
+    data = _json.loads(call.split(", ", 1)[1].rsplit(");", 1)[0])
+    first = data["ties"][0]
+    assert first["summary"] == tie["summary"] and first["title"] == tie["title"]
+    assert data["meta"]["title"] == "{{ 6*7 }}"
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()

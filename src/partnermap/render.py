@@ -24,7 +24,6 @@ from urllib.parse import quote
 
 import folium
 from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
 
 from . import theme as th
 from .errors import UsageError
@@ -85,21 +84,22 @@ class RawHTML(Element):
 
 
 class NetworkLayer(MacroElement):
-    """Draws the whole partner network from one JSON payload (see ``assets/partnermap.js``)."""
+    """Draws the whole partner network from one JSON payload (see ``assets/partnermap.js``).
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        partnermap.draw({{ this._parent.get_name() }}, {{ this.data_json }});
-        {% endmacro %}
-        """
-    )
+    ``render`` is ours, not branca's macro machinery: branca wraps a macro's
+    output in ``Element(text)``, which compiles the text as a Jinja template,
+    so ``{{ ... }}`` in a partner name would run as template code.
+    """
 
     def __init__(self, data: dict):
         super().__init__()
         self._name = "PartnerNetwork"
         self.data = data
         self.data_json = script_json(data)
+
+    def render(self, **kwargs) -> None:
+        call = f"partnermap.draw({self._parent.get_name()}, {self.data_json});"
+        self.get_root().script.add_child(RawHTML(call), name=self.get_name())
 
 
 def _head_assets(offline: bool) -> str:
