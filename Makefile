@@ -43,7 +43,8 @@ test: $(STAMP) system-deps lint
 	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/pytest --cov --cov-report=term
 
 ## Benchmarks (BENCHMARKS.md): `make bench`, or e.g. `make bench ARGS="--quick"` / `ARGS="--write BENCHMARKS.md"`.
-bench: $(STAMP) browser
+bench: $(STAMP) system-deps
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/python benchmarks/run.py $(ARGS)
 
 ## The README's pictures (docs/img/): a browser screenshot of the default map and a static export.

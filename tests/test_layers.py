@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import pytest
+import shapely
+
 from partnermap.filters import select
 from partnermap.layers import MapText, payload
 from partnermap.theme import CATEGORY_COLORS, THEMES
 from partnermap.vocab import Category
+
+
+def decode(rings):
+    """The browser's decoding of geo.encode_* (integer deltas in hundredths of a degree)."""
+    out = []
+    for ring in rings:
+        x = y = 0
+        points = []
+        for dx, dy in zip(ring[::2], ring[1::2]):
+            x, y = x + dx, y + dy
+            points.append([x / 100, y / 100])
+        out.append(points)
+    return out
 
 
 def _links(data):
@@ -37,7 +53,7 @@ def test_snapshot_payload_carries_view_date(minimal):
 
 
 def test_security_and_economic_links_do_not_overlap(minimal):
-    links = {(f["properties"]["partner"], f["properties"]["category"]): f["geometry"]["coordinates"]
+    links = {(f["properties"]["partner"], f["properties"]["category"]): decode(f["geometry"]["e"])
              for f in payload(minimal)["links"]["features"]}
     sec, eco = links[("USA", "security")][0], links[("USA", "economic")][0]
     mid = len(sec) // 2
@@ -48,7 +64,7 @@ def test_links_end_on_partner_anchor_in_window(minimal):
     data = payload(minimal)
     usa = next(f for f in data["partners"]["features"] if f["properties"]["id"] == "USA")
     link = next(f for f in data["links"]["features"] if f["properties"]["partner"] == "USA")
-    assert link["geometry"]["coordinates"][-1][-1] == usa["properties"]["anchor"]
+    assert decode(link["geometry"]["e"])[-1][-1] == pytest.approx(usa["properties"]["anchor"], abs=0.006)
     assert usa["properties"]["anchor"][0] > 180  # drawn east of Japan, across the Pacific
 
 
@@ -82,9 +98,27 @@ def test_style_from_theme(minimal):
 
 
 def test_focal_territory_from_basemap(minimal):
-    focal = payload(minimal)["focal"]
-    assert focal["id"] == "JPN"
-    assert focal["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    data = payload(minimal)
+    assert data["focal"]["id"] == "JPN"
+    japan = next(f for f in data["basemap"]["features"] if f["properties"]["id"] == "JPN")
+    parts = japan["geometry"]["e"]
+    assert len(parts) > 3  # Honshu, Hokkaido, Kyushu, Shikoku...
+    lons = [x for part in parts for ring in decode(part) for x, _ in ring]
+    assert min(lons) > 122 and max(lons) < 154
+
+
+def test_encoding_is_lossless_at_the_data_precision(minimal):
+    from partnermap.geo import Window, encode_polygons
+    from partnermap.layers import basemap_shapes
+
+    shapes = basemap_shapes()
+    [fiji] = encode_polygons([shapes["FJI"]], Window.centred_on(139.69))
+    lons = [x for part in fiji for ring in decode(part) for x, _ in ring]
+    assert max(lons) - min(lons) < 10  # both sides of 180 drawn side by side, no band across the map
+    [usa] = encode_polygons([shapes["USA"]], Window.centred_on(0))
+    original = sorted((round(x * 100), round(y * 100)) for x, y in shapely.get_coordinates(shapes["USA"]).tolist())
+    decoded = sorted((round(x * 100), round(y * 100)) for part in usa for ring in decode(part) for x, y in ring)
+    assert decoded == original
 
 
 def test_shapes_equal_to_the_basemap_are_sent_once():
@@ -94,11 +128,14 @@ def test_shapes_equal_to_the_basemap_are_sent_once():
     by_id = {f["properties"]["id"]: f for f in data["partners"]["features"]}
     assert by_id["AUS"]["geometry"] is None and by_id["AUS"]["properties"]["shape"] == "basemap"
     # organisations and groups are drawn as simplified outlines of their own
-    assert by_id["NATO"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
-    assert "shape" not in by_id["NATO"]["properties"]
+    assert by_id["NATO"]["geometry"]["e"] and "shape" not in by_id["NATO"]["properties"]
+    # a group outline keeps its small members: Singapore and Brunei stay in the CPTPP
+    cptpp = [pt for part in by_id["CPTPP"]["geometry"]["e"] for ring in decode(part) for pt in ring]
+    assert any(103.5 < x < 104.1 and 1.1 < y < 1.5 for x, y in cptpp)  # Singapore
+    assert any(114.0 < x < 115.4 and 4.0 < y < 5.1 for x, y in cptpp)  # Brunei
 
 
 def test_a_partner_shape_of_its_own_is_kept(minimal):
     # the fixture's boxes are not the Natural Earth shapes: they must be drawn as given
     aus = next(f for f in payload(minimal)["partners"]["features"] if f["properties"]["id"] == "AUS")
-    assert aus["geometry"]["coordinates"][0][0] == [113.0, -39.0]
+    assert decode(aus["geometry"]["e"][0])[0][0] == [113.0, -39.0]

@@ -14,6 +14,7 @@ from functools import cmp_to_key
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -138,7 +139,28 @@ def _position(ctx: _Ctx, pos: Any, name: str) -> tuple[float, float] | None:
     return float(lon), float(lat)
 
 
-def _ring(ctx: _Ctx, ring: Any, name: str) -> list[tuple[float, float]] | None:
+def _ring_fast(ring: Any) -> np.ndarray | None:
+    """The common case checked with numpy: a closed ring of >= 4 [lon, lat] number pairs in range.
+
+    Anything unusual returns None and goes through the slow path, which says what is wrong.
+    """
+    if type(ring) is not list or len(ring) < 4 or any(type(p) is not list or len(p) != 2 for p in ring):
+        return None
+    if not {type(v) for p in ring for v in p} <= {int, float}:  # no bool, str, None (numpy would convert them)
+        return None
+    try:
+        arr = np.array(ring, dtype=float)
+    except (OverflowError, ValueError):
+        return None
+    ok = (np.isfinite(arr).all() and np.abs(arr[:, 0]).max() <= 180 and np.abs(arr[:, 1]).max() <= 90
+          and (arr[0] == arr[-1]).all())
+    return arr if ok else None
+
+
+def _ring(ctx: _Ctx, ring: Any, name: str) -> Any:
+    fast = _ring_fast(ring)
+    if fast is not None:
+        return fast
     if not isinstance(ring, list):
         ctx.add(name, f"a ring must be an array of positions, got {_type_name(ring)}")
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,11 +18,21 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from shapely.geometry import mapping
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
-from .geo import Window, bow, cut_to_window, great_circle, label_point, outline
+from .geo import (
+    SCALE,
+    Window,
+    bow,
+    cut_to_window,
+    encode_lines,
+    encode_polygons,
+    great_circle,
+    label_point,
+    outline,
+)
 from .lifecycle import status_on
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind
@@ -47,29 +58,41 @@ def _round(value: Any) -> Any:
     return value
 
 
-def _geojson(geom: BaseGeometry) -> dict:
-    g = mapping(geom)
-    return {"type": g["type"], "coordinates": _round(g["coordinates"])}
+@lru_cache(maxsize=1)
+def _basemap_text() -> str:
+    return (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
 def basemap_features() -> tuple[dict, ...]:
     """The bundled Natural Earth countries (see data/README.md for provenance)."""
-    text = (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
-    return tuple(json.loads(text)["features"])
+    return tuple(json.loads(_basemap_text())["features"])
 
 
-def _basemap(window: Window) -> tuple[dict, dict | None]:
-    """Countries shifted into the window, plus the focal country's territory."""
-    from shapely.geometry import shape
+@lru_cache(maxsize=1)
+def basemap_shapes() -> dict[str, BaseGeometry]:
+    """The basemap as shapely geometries by id, parsed by GEOS in one call (fast).
 
-    feats, by_id = [], {}
-    for f in basemap_features():
-        geom = window.geometry(shape(f["geometry"]))
-        out = {"type": "Feature", "properties": {"id": f["properties"].get("id", "")}, "geometry": _geojson(geom)}
-        feats.append(out)
-        by_id[out["properties"]["id"]] = out["geometry"]
-    return {"type": "FeatureCollection", "features": feats}, by_id
+    The ids are read with a regular expression rather than a second full JSON
+    parse: the file is written by scripts/build_geometry.py in one fixed form.
+    """
+    text = _basemap_text()
+    ids = re.findall(r'"properties":\{"id":"([^"]*)"', text)
+    shapes = shapely.get_parts(shapely.from_geojson(text))
+    if len(ids) != len(shapes):  # pragma: no cover - guards a hand-edited world.geojson
+        ids = [f["properties"].get("id", "") for f in basemap_features()]
+    return dict(zip(ids, shapes))
+
+
+def member_points(members: tuple[str, ...]) -> list[BaseGeometry]:
+    """A point inside each member's largest part: an outline must never drop a member state."""
+    shapes = basemap_shapes()
+    points = []
+    for m in members:
+        if m in shapes:
+            parts = shapely.get_parts(shapes[m])
+            points.append(parts[int(shapely.area(parts).argmax())].representative_point())
+    return points
 
 
 def _steps(tie: Tie, known_by: dt.date) -> list[list[str]]:
@@ -135,15 +158,23 @@ def _links(dataset: Dataset, window: Window) -> list[dict]:
         {
             "type": "Feature",
             "properties": {"partner": partner.id, "category": cat.value},
-            "geometry": {"type": "MultiLineString", "coordinates": _round([[list(p) for p in pc] for pc in pieces])},
+            "geometry": {"e": encode_lines(pieces)},
         }
         for partner, cat, _ties, pieces in link_paths(dataset, window)
     ]
 
 
-def _partner_feature(partner: Partner, window: Window, lang: str, basemap: dict[str, dict]) -> dict:
-    geom = window.geometry(partner.geometry)
-    drawn = _geojson(outline(geom) if partner.kind is not Kind.STATE else geom)
+def _partner_shape(partner: Partner) -> BaseGeometry | None:
+    """What to draw for a partner, or None where the basemap already has the very shape."""
+    if partner.kind is not Kind.STATE:
+        return outline(partner.geometry, keep=member_points(partner.members))
+    same = basemap_shapes().get(partner.id)
+    if same is not None and shapely.equals_exact(partner.geometry, same, tolerance=1e-9):
+        return None
+    return partner.geometry
+
+
+def _partner_feature(partner: Partner, window: Window, lang: str, shape: list | None) -> dict:
     props = {
         "id": partner.id,
         "name": partner.label(lang),
@@ -151,14 +182,13 @@ def _partner_feature(partner: Partner, window: Window, lang: str, basemap: dict[
         "relationship": partner.relationship.value,
         "members": list(partner.members),
         "anchor": _round(list(window.point(partner.anchor))),
-        "label": list(label_point(geom)) if partner.kind is Kind.STATE else None,
+        "label": list(label_point(window.geometry(partner.geometry))) if partner.kind is Kind.STATE else None,
         "ties": [t.id for t in partner.ties],
     }
-    if basemap.get(partner.id) == drawn:
-        # the same shape as the bundled country: sent once, the browser reuses the basemap's
-        props["shape"] = "basemap"
-        drawn = None
-    return {"type": "Feature", "properties": props, "geometry": drawn}
+    if shape is None:
+        props["shape"] = "basemap"  # the same shape as the bundled country: sent once
+        return {"type": "Feature", "properties": props, "geometry": None}
+    return {"type": "Feature", "properties": props, "geometry": {"e": shape}}
 
 
 def _labels(lang: str) -> dict:
@@ -232,7 +262,11 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
     theme = theme or th.THEMES["light"]
     text = text or MapText()
     window = Window.centred_on(dataset.focal.anchor[0])
-    basemap, by_id = _basemap(window)
+    shapes = basemap_shapes()
+    basemap = encode_polygons(list(shapes.values()), window)
+    own = [_partner_shape(p) for p in dataset.partners]
+    encoded = iter(encode_polygons([g for g in own if g is not None], window))
+    partner_shapes = [None if g is None else next(encoded) for g in own]
     focal_anchor = window.point(dataset.focal.anchor)
     return {
         "meta": {
@@ -250,18 +284,15 @@ def payload(dataset: Dataset, *, lang: str = "en", theme: th.Theme | None = None
         },
         "vocab": {"active": sorted(s.value for s in ACTIVE_STATUSES),
                   "terminal": sorted(s.value for s in TERMINAL_STATUSES)},
-        "view": {"west": window.west, "center": [focal_anchor[1], focal_anchor[0] + 20]},
+        "view": {"west": window.west, "center": [focal_anchor[1], focal_anchor[0] + 20], "scale": SCALE},
         "style": _style(theme),
         "labels": _labels(lang),
-        "focal": {
-            "id": dataset.focal.id,
-            "name": dataset.focal.label(lang),
-            "anchor": _round(list(focal_anchor)),
-            "geometry": by_id.get(dataset.focal.id),
-        },
-        "basemap": basemap,
-        "partners": {"type": "FeatureCollection",
-                     "features": [_partner_feature(p, window, lang, by_id) for p in dataset.partners]},
+        # the focal territory is the basemap's shape with that id (none: just the marker)
+        "focal": {"id": dataset.focal.id, "name": dataset.focal.label(lang), "anchor": _round(list(focal_anchor))},
+        "basemap": {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"id": i}, "geometry": {"e": e}} for i, e in zip(shapes, basemap)]},
+        "partners": {"type": "FeatureCollection", "features": [
+            _partner_feature(p, window, lang, s) for p, s in zip(dataset.partners, partner_shapes)]},
         "links": {"type": "FeatureCollection", "features": _links(dataset, window)},
         "ties": [_tie_record(t, dataset.as_of.last_day()) for t in dataset.ties],
     }

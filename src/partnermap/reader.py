@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -44,16 +45,17 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _depth(value: Any, limit: int) -> int:
     """Iterative nesting depth so a hostile file cannot blow the stack."""
+    if not isinstance(value, (dict, list)):
+        return 1
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, d = stack.pop()
         deepest = max(deepest, d)
         if deepest > limit:
             return deepest
-        if isinstance(item, dict):
-            stack.extend((v, d + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, d + 1) for v in item)
+        values = item.values() if isinstance(item, dict) else item
+        # only containers can nest: skipping numbers keeps this cheap on coordinate arrays
+        stack.extend((v, d + 1) for v in values if isinstance(v, (dict, list)))
     return deepest
 
 
@@ -106,13 +108,23 @@ def parse_json(raw: bytes, name: str = "<bytes>") -> Any:
         raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")]) from None
     if _depth(data, MAX_DEPTH) > MAX_DEPTH:
         raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")])
+    # "\ud800" is valid JSON syntax but no character: it would crash every writer later.
+    # Only an escape can produce one (the text itself decoded as UTF-8), so look for those first.
+    if _SURROGATE_ESCAPE.search(text):
+        _check_surrogates(data, name)
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _check_surrogates(data: Any, name: str) -> None:
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = exc.object[exc.start:exc.end].encode("unicode_escape").decode()
         raise ValidationError([Problem(name, f"a string holds {bad}, half of a UTF-16 surrogate pair, "
                                              "which is no character; fix the \\u escape")]) from None
-    return data
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:

@@ -45,7 +45,7 @@ from shapely.geometry.base import BaseGeometry
 from . import theme as th
 from .errors import PartnermapWarning, UsageError
 from .geo import Window, label_point, outline
-from .layers import basemap_features, credit, default_title, link_paths
+from .layers import basemap_shapes, credit, default_title, link_paths, member_points
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature, Relationship
 
@@ -229,16 +229,14 @@ def _fit(extent: tuple[float, ...], aspect: float, window: Window) -> tuple[floa
 def _basemap(west: float) -> tuple[tuple[str, BaseGeometry], ...]:
     """The bundled countries shifted into the window, with copies of parts that cross its edges
     (so the frame's edge cuts land, never leaves a gap where a country was shifted away)."""
-    from shapely.geometry import shape
-
     window = Window(west)
     out = []
-    for f in basemap_features():
-        geom = window.geometry(shape(f["geometry"]))
+    for country_id, shape in basemap_shapes().items():
+        geom = window.geometry(shape)
         parts = _parts(geom)
         extra = [translate(p, xoff=-360.0) for p in parts if p.bounds[2] > window.east]
         extra += [translate(p, xoff=360.0) for p in parts if p.bounds[0] < window.west]
-        out.append((f["properties"].get("id", ""), MultiPolygon(parts + extra) if extra else geom))
+        out.append((country_id, MultiPolygon(parts + extra) if extra else geom))
     return tuple(out)
 
 
@@ -359,7 +357,8 @@ def _build(dataset: Dataset, *, lang: str, theme: str, title: str | None, subtit
         seen_contested |= contested
         if p.kind is Kind.ORGANISATION:
             seen_organisation = True
-            patch = PathPatch(_path(outline(shifted[p.id])), fill=False, edgecolor=to_rgba(color, 0.9),
+            drawn = window.geometry(outline(p.geometry, keep=member_points(p.members)))
+            patch = PathPatch(_path(drawn), fill=False, edgecolor=to_rgba(color, 0.9),
                               linewidth=style.outline_pt * 2, linestyle=_dashes(style.dash_outline), zorder=3)
         elif contested:
             patch = PathPatch(_path(shifted[p.id]), facecolor=to_rgba(color, FILL_ALPHA_CONTESTED),

@@ -50,6 +50,25 @@
     return new Ctl();
   }
 
+  // Coordinates arrive as integer rings [x0, y0, dx1, dy1, ...] in 1/scale degrees (geo.py).
+  function decodeRing(a, scale) {
+    var out = new Array(a.length / 2), x = 0, y = 0;
+    for (var i = 0, j = 0; i < a.length; i += 2, j++) { x += a[i]; y += a[i + 1]; out[j] = [x / scale, y / scale]; }
+    return out;
+  }
+
+  function decodePolygons(g, scale) {
+    if (!g || !g.e) return g;
+    return { type: "MultiPolygon", coordinates: g.e.map(function (p) {
+      return p.map(function (r) { return decodeRing(r, scale); });
+    }) };
+  }
+
+  function decodeLines(g, scale) {
+    if (!g || !g.e) return g;
+    return { type: "MultiLineString", coordinates: g.e.map(function (r) { return decodeRing(r, scale); }) };
+  }
+
   function PartnerMap(map, data) {
     this.map = map;
     this.data = data;
@@ -63,12 +82,18 @@
     this.tieById = {};
     data.ties.forEach(function (t) { self.tieById[t.id] = t; });
     this.partnerById = {};
-    var basemap = {};
-    data.basemap.features.forEach(function (f) { basemap[f.properties.id] = f.geometry; });
+    var basemap = {}, scale = data.view.scale;
+    data.basemap.features.forEach(function (f) {
+      f.geometry = decodePolygons(f.geometry, scale);
+      basemap[f.properties.id] = f.geometry;
+    });
     data.partners.features.forEach(function (f) {
       self.partnerById[f.properties.id] = f.properties;
-      if (f.properties.shape === "basemap") f.geometry = basemap[f.properties.id];  // sent once (layers.py)
+      // a shape equal to the bundled country's is sent once (layers.py)
+      f.geometry = f.properties.shape === "basemap" ? basemap[f.properties.id] : decodePolygons(f.geometry, scale);
     });
+    data.links.features.forEach(function (f) { f.geometry = decodeLines(f.geometry, scale); });
+    data.focal.geometry = basemap[data.focal.id] || null;
     this.overlays = {};
     // What the viewer has chosen to see: types and statuses shown, the timeline day.
     this.shownTypes = {};
