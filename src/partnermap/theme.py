@@ -248,10 +248,6 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def label(table: dict, key, lang: str = "en") -> str:
-    return table[key][lang]
-
-
 def vocabulary(lang: str = "en") -> dict[str, list[dict[str, str]]]:
     """Everything ``partnermap types`` prints: each term with its label."""
     from .vocab import TYPE_CATEGORIES
