@@ -15,14 +15,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def minimal_path() -> Path:
     """A small valid partner file: 3 states and 1 group, 8 ties (tests/data/minimal.geojson)."""
     return DATA / "minimal.geojson"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def minimal(minimal_path):
+    """Loaded once: a Dataset is frozen, so tests cannot change it for each other."""
     from partnermap import load
 
     return load(minimal_path)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -15,12 +14,11 @@ from partnermap.errors import UsageError
 from partnermap.filters import select
 
 DPI = 60
-MINIMAL = Path(__file__).parent / "data" / "minimal.geojson"
 
 
 @pytest.fixture(scope="module")
-def small():
-    return partnermap.load(MINIMAL)
+def small(minimal):
+    return minimal
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -16,12 +15,11 @@ from partnermap.geo import Window
 from partnermap.vocab import Category, Kind
 
 DPI = 60
-MINIMAL = Path(__file__).parent / "data" / "minimal.geojson"
 
 
 @pytest.fixture(scope="module")
-def small():
-    return partnermap.load(MINIMAL)
+def small(minimal):
+    return minimal
 
 
 @pytest.fixture(scope="module")
