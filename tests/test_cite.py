@@ -44,3 +44,22 @@ def test_sources_command_filters(runner, minimal_path):
     assert result.exit_code == 0
     assert result.output.count("\n") == 2
     assert "gov.uk" in result.output and "MOFA" in result.output
+
+
+def test_undated_source(tmp_path, minimal_path):
+    from partnermap import load
+
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["ties"][0]["sources"] = [
+        {"title": "List of agreements", "publisher": "MOFA", "date": "n.d."}]
+    path = tmp_path / "undated.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    view = select(load(path), types=["reciprocal_access"], partners=["AUS"])
+    assert bibliography(view, "md") == "- “List of agreements”, MOFA, n.d. Cited for: AUS-RAA.\n"
+    assert "year = {n.d.}" in bibliography(view, "bibtex")
+    assert "issued" not in json.loads(bibliography(view, "csl-json"))[0]
+    doc["features"][0]["properties"]["ties"][0]["sources"][0]["date"] = "undated"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    from partnermap import validate
+
+    assert "sources[0].date: 'undated' is not an ISO date" in str(validate(path).problems[0])

@@ -23,7 +23,7 @@ from shapely.geometry.polygon import orient
 from .dates import PartialDate
 from .errors import Problem
 from .lifecycle import latest_step, status_on, step_order
-from .model import Dataset, Focal, Partner, Source, Tie
+from .model import UNDATED, Dataset, Focal, Partner, Source, Tie
 from .vocab import (
     DATE_ORDER,
     SCHEMA_VERSION,
@@ -265,13 +265,14 @@ def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ..
         title = _text(ctx, src, "title", prefix=prefix)
         publisher = _text(ctx, src, "publisher", prefix=prefix)
         date_text = _text(ctx, src, "date", prefix=prefix)
-        date = _date(ctx, date_text, prefix + "date") if date_text else None
+        undated = date_text == UNDATED  # an honest "no date" beats a guessed one
+        date = _date(ctx, date_text, prefix + "date") if date_text and not undated else None
         if date and as_of and date.compare(as_of) > 0:
             ctx.add(prefix + "date", f"{date} is after the dataset's as_of date {as_of}")
             date = None
         optional = {k: _text(ctx, src, k, required=False, prefix=prefix) for k in ("author", "container", "locator")}
         url = _url(ctx, src.get("url"), prefix + "url")
-        if title and publisher and date:
+        if title and publisher and (date or undated):
             out.append(Source(title, publisher, date, url=url, **optional))
     return tuple(out)
 

@@ -21,15 +21,17 @@ def sources_of(dataset: Dataset) -> list[tuple[Source, tuple[str, ...]]]:
     for tie in dataset.ties:
         for src in tie.sources:
             cited.setdefault(src, []).append(tie.id)
-    order = sorted(cited, key=lambda s: (s.publisher.casefold(), s.date, s.title.casefold(), s.url or ""))
+    order = sorted(cited, key=lambda s: (s.publisher.casefold(), s.date is None, s.date_text, s.title.casefold(),
+                                         s.url or ""))
     return [(s, tuple(cited[s])) for s in order]
 
 
 def _markdown(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
     lines = []
     for s, ties in entries:
-        parts = [s.author, f"“{s.title}”", f"*{s.container}*" if s.container else None, s.publisher, str(s.date)]
-        text = ", ".join(p for p in parts if p) + "."
+        parts = [s.author, f"“{s.title}”", f"*{s.container}*" if s.container else None, s.publisher, s.date_text]
+        text = ", ".join(p for p in parts if p)
+        text += "" if text.endswith(".") else "."  # "n.d." already ends the sentence
         if s.url:
             text += f" <{s.url}>"
         elif s.locator:
@@ -48,7 +50,7 @@ def _tex(text: str) -> str:
 
 def _key(s: Source, used: set[str]) -> str:
     ascii_pub = unicodedata.normalize("NFKD", s.publisher).encode("ascii", "ignore").decode()
-    base = (re.sub(r"[^A-Za-z0-9]", "", ascii_pub)[:16] or "source") + str(s.date.year)
+    base = (re.sub(r"[^A-Za-z0-9]", "", ascii_pub)[:16] or "source") + (str(s.date.year) if s.date else "nd")
     key, n = base, 1
     while key in used:
         n += 1
@@ -62,9 +64,9 @@ def _bibtex(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
     out = []
     for s, ties in entries:
         fields = [("title", s.title), ("author", s.author), ("booktitle", s.container),
-                  ("publisher", s.publisher), ("year", str(s.date.year)),
-                  ("month", str(s.date.month) if s.date.month else None),
-                  ("day", str(s.date.day) if s.date.day else None), ("url", s.url),
+                  ("publisher", s.publisher), ("year", str(s.date.year) if s.date else "n.d."),
+                  ("month", str(s.date.month) if s.date and s.date.month else None),
+                  ("day", str(s.date.day) if s.date and s.date.day else None), ("url", s.url),
                   ("note", "; ".join(x for x in (s.locator, "cited for " + ", ".join(ties)) if x))]
         body = ",\n".join(f"  {k} = {{{v if k == 'url' else _tex(v)}}}" for k, v in fields if v)
         out.append(f"@misc{{{_key(s, used)},\n{body}\n}}")
@@ -80,9 +82,10 @@ def _csl(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
             "type": "chapter" if s.container else "document",
             "title": s.title,
             "publisher": s.publisher,
-            "issued": {"date-parts": [[p for p in (s.date.year, s.date.month, s.date.day) if p]]},
             "note": "; ".join(x for x in (s.locator, "cited for " + ", ".join(ties)) if x),
         }
+        if s.date:
+            item["issued"] = {"date-parts": [[p for p in (s.date.year, s.date.month, s.date.day) if p]]}
         if s.author:
             item["author"] = [{"literal": s.author}]
         if s.container:

@@ -16,7 +16,7 @@ from .vocab import SCHEMA_VERSION, Kind, Nature, Relationship
 
 
 def _source(s: Source) -> dict:
-    out = {"title": s.title, "publisher": s.publisher, "date": str(s.date)}
+    out = {"title": s.title, "publisher": s.publisher, "date": s.date_text}
     for key in ("author", "container", "locator", "url"):
         value = getattr(s, key)
         if value is not None:

@@ -120,7 +120,7 @@ def _tie_record(tie: Tie, known_by: dt.date) -> dict:
         "parties": list(tie.parties),
         "sources": [
             {k: v for k, v in (
-                ("title", s.title), ("publisher", s.publisher), ("date", str(s.date)), ("author", s.author),
+                ("title", s.title), ("publisher", s.publisher), ("date", s.date_text), ("author", s.author),
                 ("container", s.container), ("locator", s.locator), ("url", s.url),
             ) if v is not None}
             for s in tie.sources

@@ -15,15 +15,22 @@ if TYPE_CHECKING:  # shapely is imported by whoever builds geometries, not by th
 Point = tuple[float, float]
 
 
+UNDATED = "n.d."  # the citation convention for a page that carries no date
+
+
 @dataclass(frozen=True)
 class Source:
     title: str
     publisher: str
-    date: PartialDate
+    date: PartialDate | None  # None: the page is undated ("n.d." in the file)
     author: str | None = None
     container: str | None = None
     locator: str | None = None
     url: str | None = None
+
+    @property
+    def date_text(self) -> str:
+        return str(self.date) if self.date else UNDATED
 
 
 @dataclass(frozen=True)

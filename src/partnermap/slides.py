@@ -127,7 +127,7 @@ def notes_for(view: Dataset, lang: str = "en") -> str:
     lines += ["", f"{ui['sources'][lang]}:"]
     seen = set()
     for src, _ties in sources_of(view):
-        key = (src.author, src.title, src.publisher, str(src.date))
+        key = (src.author, src.title, src.publisher, src.date_text)
         if key not in seen:
             seen.add(key)
             lines.append("- " + ", ".join(x for x in key if x))
