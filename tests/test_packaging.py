@@ -1,0 +1,24 @@
+"""The wheel carries what a non-editable install needs: the dataset, the basemap, the map script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_contains_data_and_assets(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    [wheel] = tmp_path.glob("partnermap-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in ("partnermap/data/partners.geojson", "partnermap/assets/world.geojson",
+                   "partnermap/assets/partnermap.js", "partnermap/assets/partnermap.css", "partnermap/cli.py"):
+        assert needed in names, needed
+    bundled = zipfile.ZipFile(wheel).read("partnermap/data/partners.geojson")
+    assert bundled == (ROOT / "data" / "partners.geojson").read_bytes()
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "partnermap = partnermap.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
