@@ -63,3 +63,21 @@ def test_undated_source(tmp_path, minimal_path):
     from partnermap import validate
 
     assert "sources[0].date: 'undated' is not an ISO date" in str(validate(path).problems[0])
+
+
+def test_one_work_cited_at_several_places_is_listed_once(tmp_path, minimal_path):
+    from partnermap import load
+
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    work = {"title": "Japan's Response to Trump 2.0", "publisher": "CSIS", "date": "2025", "author": "Kristi Govella"}
+    ties = doc["features"][0]["properties"]["ties"]
+    ties[0]["sources"] = [{**work, "locator": "section 'Introduction'"}]
+    ties[1]["sources"] = [{**work, "locator": "section 'Responses from Japan'"},
+                          {**work, "locator": "section 'Introduction'"}]
+    path = tmp_path / "cited.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    entries = [e for e in sources_of(load(path)) if e[0].publisher == "CSIS"]
+    assert len(entries) == 1
+    source, tie_ids = entries[0]
+    assert source.locator == "section 'Introduction'; section 'Responses from Japan'"
+    assert tie_ids == ("AUS-RAA", "AUS-EPA")

@@ -6,6 +6,7 @@ cited by ten ties appears once, in a stable order (publisher, date, title).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import unicodedata
@@ -16,14 +17,25 @@ FORMATS = ("md", "bibtex", "csl-json")
 
 
 def sources_of(dataset: Dataset) -> list[tuple[Source, tuple[str, ...]]]:
-    """Each distinct source with the ids of the ties citing it."""
-    cited: dict[Source, list[str]] = {}
+    """Each distinct work cited, with the ids of the ties citing it.
+
+    Citations of one work at different places (the commentary's sections) are
+    one entry whose ``locator`` lists those places: a bibliography names a
+    work once.
+    """
+    ties: dict[Source, list[str]] = {}
+    places: dict[Source, set[str]] = {}
     for tie in dataset.ties:
         for src in tie.sources:
-            cited.setdefault(src, []).append(tie.id)
-    order = sorted(cited, key=lambda s: (s.publisher.casefold(), s.date is None, s.date_text, s.title.casefold(),
-                                         s.url or ""))
-    return [(s, tuple(cited[s])) for s in order]
+            work = dataclasses.replace(src, locator=None)
+            if tie.id not in ties.setdefault(work, []):
+                ties[work].append(tie.id)
+            if src.locator:
+                places.setdefault(work, set()).add(src.locator)
+    merged = [(dataclasses.replace(w, locator="; ".join(sorted(places[w])) if w in places else None), tuple(t))
+              for w, t in ties.items()]
+    return sorted(merged, key=lambda e: (e[0].publisher.casefold(), e[0].date is None, e[0].date_text,
+                                         e[0].title.casefold(), e[0].url or ""))
 
 
 def _markdown(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
