@@ -234,3 +234,24 @@ def test_slides_command(runner, tmp_path, minimal_path):
     assert len(deck.slides) >= 4
     wrong = runner.invoke(main, ["slides", str(minimal_path), "-o", str(tmp_path / "deck.ppt")])
     assert wrong.exit_code == 2 and "written as .pptx" in wrong.stderr
+
+
+def test_warnings_are_one_clean_line(runner, tmp_path, minimal_path, monkeypatch):
+    from partnermap import static
+
+    monkeypatch.setattr(static, "find_cjk_font", lambda: None)
+    monkeypatch.setattr(static, "_cjk_warned", False)
+    result = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / "m.png"), "--lang", "ja",
+                                  "--dpi", "30"])
+    assert result.exit_code == 0, result.output
+    warning = [line for line in result.stderr.splitlines() if line]
+    assert len(warning) == 1 and warning[0].startswith("Warning: no CJK font found;")
+
+
+def test_non_utf8_title_refused_by_every_output(runner, tmp_path, minimal_path):
+    for out in ("m.html", "m.png"):
+        result = runner.invoke(main, ["render", str(minimal_path), "-o", str(tmp_path / out), "--title", "T\udcff"])
+        assert result.exit_code == 2 and "--title contains bytes that are not UTF-8" in result.stderr, out
+    deck = runner.invoke(main, ["slides", str(minimal_path), "-o", str(tmp_path / "d.pptx"), "--title", "T\udcff"])
+    assert deck.exit_code == 2 and "--title contains bytes that are not UTF-8" in deck.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .cite import FORMATS as CITE_FORMATS
-from .errors import PartnermapError, ValidationError
+from .errors import PartnermapError, PartnermapWarning, ValidationError
 from .tables import FORMATS as TABLE_FORMATS
 from .theme import LANGS, THEMES
 from .vocab import Category, Status, TieType
@@ -26,6 +27,17 @@ DEFAULT_HTML = "output/partners.html"
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
+        with warnings.catch_warnings():
+            # our warnings (no CJK font...) as one line, not Python's "file:line: Class:" form
+            warnings.simplefilter("always", PartnermapWarning)
+            previous = warnings.showwarning
+            warnings.showwarning = _show_warning(previous)
+            try:
+                return self._invoke(ctx)
+            finally:
+                warnings.showwarning = previous
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except ValidationError as exc:
@@ -35,6 +47,16 @@ class _Group(click.Group):
         except PartnermapError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+
+def _show_warning(fallback):
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, PartnermapWarning):
+            click.echo(f"Warning: {message}", err=True)
+        else:
+            fallback(message, category, filename, lineno, file, line)
+
+    return show
 
 
 def filter_options(func):

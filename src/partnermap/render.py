@@ -17,6 +17,7 @@ import base64
 import html
 import json
 import re
+import warnings
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -126,16 +127,6 @@ def _stable_ids(root: Element) -> None:
         stack.extend(children)
 
 
-def _text_option(value: str | None, name: str) -> str | None:
-    """Refuse text that cannot be written as UTF-8 (a shell argument with stray bytes)."""
-    if value is not None:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise UsageError(f"--{name} contains bytes that are not UTF-8 text") from None
-    return value
-
-
 def parse_size(value: str | int | None, name: str) -> int | str:
     """``800``, ``"800px"`` or ``"60%"`` -> what folium takes; default 100%."""
     if value is None:
@@ -152,7 +143,9 @@ def tile_layer(name: str) -> dict:
     import xyzservices.providers as providers
 
     try:
-        provider = providers.query_name(name)
+        with warnings.catch_warnings():  # it warns about API keys; we say so ourselves, below
+            warnings.simplefilter("ignore")
+            provider = providers.query_name(name)
     except ValueError:
         raise UsageError(f"unknown tile provider {name!r}; use an xyzservices name such as "
                          "OpenStreetMap.Mapnik or Esri.WorldImagery") from None
@@ -186,7 +179,7 @@ def build_map(
     slide). ``tiles`` adds an online tile layer above the bundled basemap,
     which still shows where tiles fail to load.
     """
-    text = MapText(_text_option(title, "title"), _text_option(subtitle, "subtitle"))
+    text = MapText(th.check_text(title, "title"), th.check_text(subtitle, "subtitle"))
     data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=text, timeline=timeline)
     data["meta"]["controls"] = controls
     if tiles:
@@ -222,7 +215,7 @@ def embed_snippet(path: str | Path, *, title: str | None = None, width: str | in
     if title is None:
         found = re.search(r"<title>(.*?)</title>", p.read_text(encoding="utf-8", errors="replace"), re.S)
         title = html.unescape(found.group(1)) if found else p.stem
-    title = _text_option(title, "title")
+    title = th.check_text(title, "title")
     w, h = parse_size(width, "width"), parse_size(height, "height")
     attrs = {
         "src": quote(p.name), "title": title,  # quoted: a file named "javascript:..." stays a relative URL

@@ -32,7 +32,7 @@ from .errors import UsageError
 from .filters import EmptySelection, select
 from .layers import default_title, describe
 from .model import Dataset, Tie
-from .static import _build, figure_bytes
+from .static import build_figure, figure_bytes
 from .vocab import Category
 
 Progress = Callable[[int, int, str], None]
@@ -177,8 +177,8 @@ def _map_slide(prs, view: View, deck_title: str, lang: str, theme: str, dpi: int
 
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY_LAYOUT])
     slide.shapes.title.text = view.title  # beneath the picture: for the outline and screen readers
-    fig = _build(view.data, lang=lang, theme=theme, title=view.title, subtitle=deck_title, size=SLIDE_SIZE, dpi=dpi,
-                 credit_where="credit_notes")
+    fig = build_figure(view.data, lang=lang, theme=theme, title=view.title, subtitle=deck_title, size=SLIDE_SIZE,
+                       dpi=dpi, credit_where="credit_notes")
     png = figure_bytes(fig, "png")
     pic = slide.shapes.add_picture(io.BytesIO(png), 0, 0, Emu(SLIDE_WIDTH_EMU), Emu(SLIDE_HEIGHT_EMU))
     pic.name = f"Map: {view.title}"
@@ -212,7 +212,7 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
 
     lang = th.check_lang(lang)
     look = th.get_theme(theme)
-    deck_title = title or dataset.title
+    deck_title = th.check_text(title, "title") or dataset.title
     views = plan(dataset, lang=lang, dates=dates)
     shown = [v for v in views if v.data is not None]
     total = 1 + len(shown)

@@ -268,17 +268,15 @@ def _dashes(pattern: tuple[float, ...]):
 
 
 def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
-                 subtitle: str | None = None, size: str = "16:9", dpi: int = 150) -> Figure:
+                 subtitle: str | None = None, size: str = "16:9", dpi: int = 150,
+                 credit_where: str = "credit_static") -> Figure:
     """The (filtered) network as a ``matplotlib.figure.Figure`` (Agg canvas, no pyplot).
 
     ``title`` defaults to "<focal>'s partner network"; ``subtitle`` to none.
-    ``size``: see ``parse_size``. Save it with ``figure_bytes``.
+    ``size``: see ``parse_size``. ``credit_where``: the ``theme.UI_LABELS`` key
+    saying where the sources are (the data file; a deck's speaker notes).
+    Save it with ``figure_bytes``.
     """
-    return _build(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, size=size, dpi=dpi)
-
-
-def _build(dataset: Dataset, *, lang: str, theme: str, title: str | None, subtitle: str | None, size: str,
-           dpi: int, credit_where: str = "credit_static") -> Figure:
     import matplotlib.patheffects as pe
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection, PatchCollection
@@ -289,6 +287,7 @@ def _build(dataset: Dataset, *, lang: str, theme: str, title: str | None, subtit
     from matplotlib.patches import Patch, PathPatch
 
     lang = th.check_lang(lang)
+    title, subtitle = th.check_text(title, "title"), th.check_text(subtitle, "subtitle")
     look, style = th.get_theme(theme), th.get_figure_style(theme)
     width_in, height_in = parse_size(size)
     dpi = _check_dpi(dpi, (width_in, height_in))

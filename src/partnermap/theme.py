@@ -242,6 +242,17 @@ def get_theme(name: str) -> Theme:
         raise UsageError(f"unknown theme {name!r}; choose from: {', '.join(THEMES)}") from None
 
 
+def check_text(value: str | None, name: str) -> str | None:
+    """Refuse a title that cannot be written as UTF-8 (a shell argument with stray bytes
+    arrives as lone surrogates); every output that takes user text calls this."""
+    if value is not None:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"--{name} contains bytes that are not UTF-8 text") from None
+    return value
+
+
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
         raise UsageError(f"unknown language {lang!r}; choose from: {', '.join(LANGS)}")
