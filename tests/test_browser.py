@@ -53,6 +53,7 @@ def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_h
     assert count(page, "path.pm-link.pm-cat-security") == 3
     assert "Economic ties" not in legend.inner_text()
     assert "Friction" not in legend.inner_text()  # the only friction tie is economic
+    assert page.locator('.pm-legend [data-legend="organisation"]').count() == 0  # the fixture has none
     assert offline_page.errors == []
 
 
@@ -174,3 +175,13 @@ def test_tiles_fail_but_basemap_stays(offline_page, minimal, tmp_path):
     assert any("tile.openstreetmap.org" in u for u in offline_page.blocked)  # tiles tried, blocked
     assert count(page, ".leaflet-pm-base-pane path") > 100
     assert count(page, "path.pm-link") == 5
+
+
+def test_legend_explains_organisation_outlines(offline_page, tmp_path):
+    from partnermap import load
+
+    page = offline_page.open(save_map(build_map(load(), controls=False), tmp_path / "japan.html"))
+    row = page.locator('.pm-legend [data-legend="organisation"]')
+    assert row.inner_text() == "Organisation"
+    assert count(page, "path.pm-territory.pm-partner-NATO") == 1
+    assert offline_page.errors == []

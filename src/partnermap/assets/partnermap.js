@@ -640,7 +640,8 @@
     }
     function line(style) { return swatch({ borderTop: style, height: "0", marginTop: "8px" }); }
     row(swatch({ background: st.focal }), this.data.focal.name + " (" + this.ui("focal") + ")", "focal");
-    var visible = [], seen = { pending: false, friction: false, ended: false, contested: false, drawn: false };
+    var visible = [], seen = { pending: false, friction: false, ended: false, contested: false, drawn: false,
+                                organisation: false };
     for (var cat in this.overlays) {
       if (!map.hasLayer(this.overlays[cat])) continue;
       var drawn = this.overlays[cat].getLayers().some(function (g) { return g.getLayers().length; });
@@ -654,6 +655,7 @@
         if (s.friction) seen.friction = true;
         if (s.ended) seen.ended = true;
         if (f.properties.relationship === "contested") seen.contested = true;
+        if (f.properties.kind === "organisation") seen.organisation = true;
       });
     }
     visible.forEach(function (c) { row(swatch({ background: st.category[c] }), self.labels.category[c], c); });
@@ -662,6 +664,9 @@
     if (seen.friction) row(line("3px dotted " + st.friction), this.ui("friction"), "friction");
     if (seen.ended) row(line("3px dashed " + st.contested), this.ui("ended"), "ended");
     if (seen.contested) row(swatch({ background: st.contested, opacity: "0.5" }), this.ui("contested"), "contested");
+    if (seen.organisation) {  // drawn as a dashed outline so member states stay readable
+      row(swatch({ border: "2px dashed " + st.text }), this.labels.kind.organisation, "organisation");
+    }
     if (this.data.meta.changesSince && seen.drawn) {
       row(line("3px solid " + st.text), this.ui("changed_since").replace("{date}", this.data.meta.changesSince), "changed");
       row(line("2px solid rgba(128,128,128,.35)"), this.ui("unchanged"), "unchanged");
