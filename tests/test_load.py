@@ -166,7 +166,7 @@ def test_load_minimal_builds_the_dataset(minimal_path):
     assert data.source == str(minimal_path)
     assert (data.title, data.version) == ("Test network", "0.0.1")
     assert data.as_of == PartialDate(2025, 11, 30)
-    assert data.focal == Focal(id="JPN", name="Japan", anchor=(139.69, 35.69), name_ja="日本")
+    assert data.focal == Focal(id="JPN", name="Japan", anchor=(139.69, 35.69), translations=(("name", "ja", "日本"),))
     assert data.description is None and data.license is None
     assert data.view_date is None and data.changes_since is None
     assert [p.id for p in data.partners] == ["AUS", "USA", "GBR", "QUAD"]

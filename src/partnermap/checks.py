@@ -22,7 +22,7 @@ from shapely.geometry.polygon import orient
 
 from .dates import PartialDate
 from .errors import Problem
-from .lifecycle import latest_step, status_on, step_order
+from .lifecycle import effective_steps, latest_step, status_on, step_order
 from .model import UNDATED, Dataset, Focal, Partner, Source, Tie
 from .vocab import (
     DATE_ORDER,
@@ -42,6 +42,10 @@ PARTNER_ID = re.compile(r"[A-Z][A-Z0-9_-]{1,31}", re.ASCII)
 STATE_ID = re.compile(r"[A-Z]{3}", re.ASCII)
 TIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SAFE_SCHEMES = ("http", "https")
+# Text in another language sits beside the English field: ``title_ja``, ``summary_pt-BR``.
+LANG_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", re.ASCII)
+TRANSLATABLE = {"partner": ("name",), "tie": ("title", "summary", "note"), "focal": ("name",),
+                "metadata": ("title", "description")}
 
 
 def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, Status], ...]:
@@ -249,6 +253,21 @@ def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
     return value.strip()
 
 
+def _translations(ctx: _Ctx, obj: dict, fields: tuple[str, ...], prefix: str = "") -> tuple[tuple[str, str, str], ...]:
+    """Every ``<field>_<lang>`` key of ``obj`` for the translatable ``fields``, as (field, lang, text)."""
+    out = []
+    for key in obj:
+        if not isinstance(key, str) or "_" not in key:
+            continue
+        base, _, lang = key.partition("_")
+        if base not in fields or not LANG_TAG.fullmatch(lang) or lang == "en":
+            continue
+        value = _text(ctx, obj, key, required=False, prefix=prefix)
+        if value is not None:
+            out.append((base, lang, value))
+    return tuple(sorted(out))
+
+
 def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ...]:
     if raw is None:
         ctx.add("sources", "missing; every tie cites at least one source")
@@ -277,7 +296,8 @@ def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ..
     return tuple(out)
 
 
-def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[tuple[Status, PartialDate], ...] | None:
+def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
+           retroactive: bool = False) -> tuple[tuple[Status, PartialDate], ...] | None:
     if not isinstance(raw, dict) or not raw:
         ctx.add("dates", "must be an object with at least one dated step, e.g. {\"signed\": \"2023-01-11\"}")
         return None
@@ -299,7 +319,14 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[tuple[Status
             ok = False
         steps.append((step, d))
     found = dict(steps)
+    if retroactive and not (Status.SIGNED in found and Status.IN_FORCE in found
+                            and found[Status.IN_FORCE].compare(found[Status.SIGNED]) < 0):
+        ctx.add("retroactive", "true only for an entry into force dated before the signature; "
+                "give both dates, or drop the flag")
+        ok = False
     for early, late in _DATE_ORDER_CLOSED:
+        if retroactive and late is Status.IN_FORCE and early in (Status.SIGNED, Status.NEGOTIATING):
+            continue  # the documented exception: in force retroactively, before signature
         if early in found and late in found and found[early].compare(found[late]) > 0:
             ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
             ok = False
@@ -346,16 +373,25 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
         ctx.add("category", f"a {tie_type} tie cannot be {category}; allowed: {allowed}")
     status = _choice(ctx, raw, "status", Status)
     nature = _choice(ctx, raw, "nature", Nature, default=Nature.COOPERATION)
-    steps = _dates(ctx, raw.get("dates"), as_of)
+    retroactive = raw.get("retroactive", False)
+    if not isinstance(retroactive, bool):
+        ctx.add("retroactive", f"expected true or false, got {_type_name(retroactive)}")
+        retroactive = False
+    steps = _dates(ctx, raw.get("dates"), as_of, retroactive)
     if status is not None and steps and as_of is not None:
-        _status_matches(ctx, status, steps, as_of)
+        _status_matches(ctx, status, effective_steps(steps, retroactive), as_of)
     parties = _ids(ctx, raw.get("parties"), "parties")
     note = _text(ctx, raw, "note", required=False)
+    if retroactive and note is None:
+        ctx.add("note", "missing: a retroactive entry into force needs a note saying from when and why")
+    curation = _text(ctx, raw, "curation", required=False)
+    translations = _translations(ctx, raw, TRANSLATABLE["tie"])
     sources = _sources(ctx, raw.get("sources"), as_of)
     if len(ctx.problems) > before or None in (title, summary, category, tie_type, status, nature, steps):
         return None
     return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
-               dates=steps, summary=summary, sources=sources, nature=nature, parties=parties, note=note)
+               dates=steps, summary=summary, sources=sources, nature=nature, parties=parties, note=note,
+               curation=curation, retroactive=retroactive, translations=translations)
 
 
 def _ids(ctx: _Ctx, raw: Any, name: str) -> tuple[str, ...]:
@@ -395,7 +431,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     else:
         seen_partners.add(pid)
     name = _text(ctx, props, "name")
-    name_ja = _text(ctx, props, "name_ja", required=False)
+    translations = _translations(ctx, props, TRANSLATABLE["partner"])
     kind = _choice(ctx, props, "kind", Kind)
     if kind is Kind.STATE and isinstance(pid, str) and PARTNER_ID.fullmatch(pid) and not STATE_ID.fullmatch(pid):
         ctx.add("id", f"{pid!r}: a state's id is its ISO 3166-1 alpha-3 code")
@@ -417,7 +453,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
         ctx.tie = None
     if len(ctx.problems) > before:
         return None
-    return Partner(id=pid, name=name, name_ja=name_ja, kind=kind, anchor=anchor, geometry=geometry,
+    return Partner(id=pid, name=name, translations=translations, kind=kind, anchor=anchor, geometry=geometry,
                    ties=tuple(ties), relationship=relationship, members=members)
 
 
@@ -429,6 +465,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
         return {}, None, None
     out = {k: _text(ctx, meta, k) for k in ("title", "version")}
     out.update({k: _text(ctx, meta, k, required=False) for k in ("description", "license")})
+    out["translations"] = _translations(ctx, meta, TRANSLATABLE["metadata"])
     as_of_text = _text(ctx, meta, "as_of")
     as_of = _date(ctx, as_of_text, "as_of") if as_of_text else None
     focal_raw = meta.get("focal")
@@ -441,10 +478,10 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
         if fid and not STATE_ID.fullmatch(fid):
             ctx.add("focal.id", f"{fid!r}: expected an ISO 3166-1 alpha-3 code")
         fname = _text(ctx, focal_raw, "name", prefix="focal.")
-        fja = _text(ctx, focal_raw, "name_ja", required=False, prefix="focal.")
+        ftr = _translations(ctx, focal_raw, TRANSLATABLE["focal"], prefix="focal.")
         anchor = _anchor(ctx, focal_raw, "focal.")
         if len(ctx.problems) == n:
-            focal = Focal(fid, fname, anchor, fja)
+            focal = Focal(fid, fname, anchor, ftr)
     return out, as_of, focal
 
 
@@ -481,6 +518,6 @@ def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
     dataset = Dataset(
         title=meta["title"], version=meta["version"], as_of=as_of, focal=focal,
         partners=tuple(p for p in partners if p is not None), source=file,
-        description=meta.get("description"), license=meta.get("license"),
+        description=meta.get("description"), license=meta.get("license"), translations=meta["translations"],
     )
     return dataset, []

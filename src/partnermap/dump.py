@@ -15,6 +15,11 @@ from .model import Dataset, Partner, Source, Tie
 from .vocab import SCHEMA_VERSION, Kind, Nature, Relationship
 
 
+def _put_translations(out: dict, record) -> None:
+    for field_name, lang, text in record.translations:
+        out[f"{field_name}_{lang}"] = text
+
+
 def _source(s: Source) -> dict:
     out = {"title": s.title, "publisher": s.publisher, "date": s.date_text}
     for key in ("author", "container", "locator", "url"):
@@ -37,6 +42,11 @@ def _tie(t: Tie) -> dict:
         out["parties"] = list(t.parties)
     if t.note:
         out["note"] = t.note
+    if t.curation:
+        out["curation"] = t.curation
+    if t.retroactive:
+        out["retroactive"] = True
+    _put_translations(out, t)
     if t.change:
         out["change"] = t.change
     out["sources"] = [_source(s) for s in t.sources]
@@ -45,8 +55,7 @@ def _tie(t: Tie) -> dict:
 
 def _partner(p: Partner) -> dict:
     props: dict = {"id": p.id, "name": p.name}
-    if p.name_ja:
-        props["name_ja"] = p.name_ja
+    _put_translations(props, p)
     props["kind"] = p.kind.value
     props["anchor"] = list(p.anchor)
     if p.relationship is not Relationship.PARTNER:
@@ -68,9 +77,9 @@ def to_feature_collection(dataset: Dataset) -> dict:
     for key in ("description", "license"):
         if getattr(dataset, key):
             metadata[key] = getattr(dataset, key)
+    _put_translations(metadata, dataset)
     focal = {"id": dataset.focal.id, "name": dataset.focal.name}
-    if dataset.focal.name_ja:
-        focal["name_ja"] = dataset.focal.name_ja
+    _put_translations(focal, dataset.focal)
     focal["anchor"] = list(dataset.focal.anchor)
     metadata["focal"] = focal
     if dataset.view_date or dataset.changes_since:

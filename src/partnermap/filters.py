@@ -99,7 +99,7 @@ def _date(value: str | PartialDate | None, name: str) -> PartialDate | None:
 
 def snapshot(tie: Tie, on: dt.date, known_by: dt.date) -> Tie | None:
     """The tie as it stood on ``on``: only steps reached by then, status from them."""
-    steps = steps_by(tie.dates, on, known_by)
+    steps = steps_by(tie.steps, on, known_by)
     status = status_on(steps, on, known_by)
     if status is None:
         return None
@@ -110,7 +110,7 @@ def snapshot(tie: Tie, on: dt.date, known_by: dt.date) -> Tie | None:
 
 def change_since(tie: Tie, since: dt.date, now: Status, known_by: dt.date) -> str | None:
     """"new", "advanced" or "ended" if the tie moved on or after ``since``."""
-    before = status_on(tie.dates, since - dt.timedelta(days=1), known_by)
+    before = status_on(tie.steps, since - dt.timedelta(days=1), known_by)
     if before is None:
         return "new"
     if now in TERMINAL_STATUSES and before not in TERMINAL_STATUSES:

@@ -49,3 +49,20 @@ def steps_by(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> tupl
 def status_on(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> Status | None:
     latest = latest_step(steps_by(steps, on, known_by))
     return latest[0] if latest else None
+
+
+def effective_steps(steps: Steps, retroactive: bool = False) -> tuple[tuple[Status, PartialDate], ...]:
+    """The steps as the lifecycle sees them.
+
+    A retroactive entry into force (in force from 1983-01-01 by an agreement
+    signed on 1983-03-28) is *reached* on the signing day: before it, no map
+    could have shown the agreement at all. Its recorded date stays as written.
+    """
+    steps = tuple(steps)
+    if not retroactive:
+        return steps
+    signed = next((d for s, d in steps if s is Status.SIGNED), None)
+    if signed is None:
+        return steps
+    moved = tuple((s, signed if s is Status.IN_FORCE and d < signed else d) for s, d in steps)
+    return tuple(sorted(moved, key=cmp_to_key(step_order)))

@@ -17,6 +17,34 @@ Point = tuple[float, float]
 
 UNDATED = "n.d."  # the citation convention for a page that carries no date
 
+# Text in other languages: (field, language, text), e.g. ("title", "ja", "日米安全保障条約").
+# In a partner file each is a key ``<field>_<lang>`` beside the English ``<field>`` (docs/schema.md).
+Translations = tuple[tuple[str, str, str], ...]
+
+
+class _Translatable:
+    """Records whose words may come in several languages; English is the field itself."""
+
+    translations: Translations
+
+    def text(self, field_name: str, lang: str = "en") -> str | None:
+        """``field_name`` in ``lang``, falling back to English (the field itself)."""
+        if lang != "en":
+            for f, lg, value in self.translations:
+                if f == field_name and lg == lang:
+                    return value
+        return getattr(self, field_name)
+
+    def has_text(self, field_name: str, lang: str) -> bool:
+        """Whether ``field_name`` exists in ``lang`` (English: whether it is set at all)."""
+        if lang == "en":
+            return getattr(self, field_name) is not None
+        return any(f == field_name and lg == lang for f, lg, _ in self.translations)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(lg for _, lg, _ in self.translations)
+
 
 @dataclass(frozen=True)
 class Source:
@@ -34,8 +62,15 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Tie:
-    """One agreement, event or measure between the focal country and a partner."""
+class Tie(_Translatable):
+    """One agreement, event or measure between the focal country and a partner.
+
+    ``note`` is for the audience (shown in popups); ``curation`` is for curators
+    (how a date was decided, which copy a fact came from) and never reaches a map.
+    ``retroactive``: the entry into force applies from a day before signature
+    (the Australia–New Zealand CER agreement); the in-force step is then reached
+    on the signing day, since before it nobody could know.
+    """
 
     id: str
     partner: str
@@ -49,6 +84,9 @@ class Tie:
     nature: Nature = Nature.COOPERATION
     parties: tuple[str, ...] = ()
     note: str | None = None
+    curation: str | None = None
+    retroactive: bool = False
+    translations: Translations = ()
     # Set by filters.changes_since: "new", "advanced", "ended" or None.
     change: str | None = None
 
@@ -62,14 +100,25 @@ class Tie:
     def first_date(self) -> PartialDate:
         return min(d for _, d in self.dates)
 
+    @property
+    def steps(self) -> tuple[tuple[Status, PartialDate], ...]:
+        """The dated steps as the lifecycle orders them (``lifecycle.effective_steps``)."""
+        from .lifecycle import effective_steps
 
-class _Named:
+        return effective_steps(self.dates, self.retroactive)
+
+
+class _Named(_Translatable):
     name: str
-    name_ja: str | None
 
     def label(self, lang: str = "en") -> str:
-        """The name in ``lang`` (Japanese falls back to English where no name_ja is given)."""
-        return (self.name_ja or self.name) if lang == "ja" else self.name
+        """The name in ``lang``, or the English name where none is given."""
+        return self.text("name", lang)
+
+    @property
+    def name_ja(self) -> str | None:
+        """The Japanese name (``name_ja`` in the file), if any."""
+        return self.text("name", "ja") if self.has_text("name", "ja") else None
 
 
 @dataclass(frozen=True)
@@ -80,7 +129,7 @@ class Partner(_Named):
     anchor: Point
     geometry: BaseGeometry = field(repr=False, compare=False)
     ties: tuple[Tie, ...] = ()
-    name_ja: str | None = None
+    translations: Translations = ()
     relationship: Relationship = Relationship.PARTNER
     members: tuple[str, ...] = ()
 
@@ -90,11 +139,11 @@ class Focal(_Named):
     id: str
     name: str
     anchor: Point
-    name_ja: str | None = None
+    translations: Translations = ()
 
 
 @dataclass(frozen=True)
-class Dataset:
+class Dataset(_Translatable):
     """A whole partner file, or a filtered view of one (same shape either way)."""
 
     title: str
@@ -105,6 +154,7 @@ class Dataset:
     source: str = "<memory>"
     description: str | None = None
     license: str | None = None
+    translations: Translations = ()  # title_<lang>, description_<lang>
     # The date a filtered view shows the network on (None: as recorded).
     view_date: dt.date | None = None
     changes_since: dt.date | None = None
