@@ -1,7 +1,7 @@
 """Synthetic partner networks for benchmarks: any focal country, any number of partners and ties.
 
 Territories are real country shapes from the bundled Natural Earth basemap
-(``partnermap.layers.basemap_features()``); organisations and groups get the
+(``partnermap.basemap.features()``); organisations and groups get the
 union of their members. Every tie is typed, dated and sourced so that the
 output passes ``partnermap validate`` (docs/schema.md). The same arguments
 always give the same bytes (seeded), so sizes are comparable between runs.
@@ -21,7 +21,7 @@ from pathlib import Path
 from shapely.geometry import mapping, shape
 from shapely.ops import polylabel, unary_union
 
-from partnermap.layers import basemap_features
+from partnermap.basemap import features as basemap_features
 from partnermap.vocab import TYPE_CATEGORIES, Kind, TieType
 
 AS_OF = dt.date(2025, 11, 30)

@@ -108,8 +108,8 @@ def test_focal_territory_from_basemap(minimal):
 
 
 def test_encoding_is_lossless_at_the_data_precision(minimal):
+    from partnermap.basemap import shapes as basemap_shapes
     from partnermap.geo import Window, encode_polygons
-    from partnermap.layers import basemap_shapes
 
     shapes = basemap_shapes()
     [fiji] = encode_polygons([shapes["FJI"]], Window.centred_on(139.69))

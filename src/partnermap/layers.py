@@ -9,19 +9,17 @@ means text from the data file is never interpreted as markup: the script in
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
+from .basemap import member_points
+from .basemap import shapes as basemap_shapes
 from .geo import (
     SCALE,
     Window,
@@ -56,43 +54,6 @@ def _round(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_round(v) for v in value]
     return value
-
-
-@lru_cache(maxsize=1)
-def _basemap_text() -> str:
-    return (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
-def basemap_features() -> tuple[dict, ...]:
-    """The bundled Natural Earth countries (see data/README.md for provenance)."""
-    return tuple(json.loads(_basemap_text())["features"])
-
-
-@lru_cache(maxsize=1)
-def basemap_shapes() -> dict[str, BaseGeometry]:
-    """The basemap as shapely geometries by id, parsed by GEOS in one call (fast).
-
-    The ids are read with a regular expression rather than a second full JSON
-    parse: the file is written by scripts/build_geometry.py in one fixed form.
-    """
-    text = _basemap_text()
-    ids = re.findall(r'"properties":\{"id":"([^"]*)"', text)
-    shapes = shapely.get_parts(shapely.from_geojson(text))
-    if len(ids) != len(shapes):  # pragma: no cover - guards a hand-edited world.geojson
-        ids = [f["properties"].get("id", "") for f in basemap_features()]
-    return dict(zip(ids, shapes))
-
-
-def member_points(members: tuple[str, ...]) -> list[BaseGeometry]:
-    """A point inside each member's largest part: an outline must never drop a member state."""
-    shapes = basemap_shapes()
-    points = []
-    for m in members:
-        if m in shapes:
-            parts = shapely.get_parts(shapes[m])
-            points.append(parts[int(shapely.area(parts).argmax())].representative_point())
-    return points
 
 
 def _steps(tie: Tie, known_by: dt.date) -> list[list[str]]:

@@ -43,9 +43,11 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from . import theme as th
+from .basemap import member_points
+from .basemap import shapes as basemap_shapes
 from .errors import PartnermapWarning, UsageError
 from .geo import Window, label_point, outline
-from .layers import basemap_shapes, credit, default_title, link_paths, member_points
+from .layers import credit, default_title, link_paths
 from .model import Dataset, Partner, Tie
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature, Relationship
 

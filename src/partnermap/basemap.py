@@ -1,0 +1,59 @@
+"""The bundled Natural Earth basemap (``assets/world.geojson``): every country's shape by id.
+
+One reader for everything that needs a country's shape: the map's basemap,
+territories derived from ISO codes, and outlines that must keep every member.
+Provenance and licence: data/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+
+@lru_cache(maxsize=1)
+def _text() -> str:
+    return (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def features() -> tuple[dict, ...]:
+    """The basemap's GeoJSON features (properties ``id`` and ``name``)."""
+    return tuple(json.loads(_text())["features"])
+
+
+@lru_cache(maxsize=1)
+def shapes() -> dict[str, BaseGeometry]:
+    """Every country as a shapely geometry by id, parsed by GEOS in one call (fast).
+
+    The ids are read with a regular expression rather than a second full JSON
+    parse: the file is written by scripts/build_geometry.py in one fixed form.
+    """
+    text = _text()
+    ids = re.findall(r'"properties":\{"id":"([^"]*)"', text)
+    parts = shapely.get_parts(shapely.from_geojson(text))
+    if len(ids) != len(parts):  # pragma: no cover - guards a hand-edited world.geojson
+        ids = [f["properties"].get("id", "") for f in features()]
+    return dict(zip(ids, parts, strict=True))
+
+
+@lru_cache(maxsize=1)
+def names() -> dict[str, str]:
+    """English short names by id ("South Korea", "Türkiye")."""
+    return {f["properties"]["id"]: f["properties"].get("name", f["properties"]["id"]) for f in features()}
+
+
+def member_points(members: tuple[str, ...]) -> list[BaseGeometry]:
+    """A point inside each member's largest part: an outline must never drop a member state."""
+    by_id = shapes()
+    points = []
+    for m in members:
+        if m in by_id:
+            parts = shapely.get_parts(by_id[m])
+            points.append(parts[int(shapely.area(parts).argmax())].representative_point())
+    return points
