@@ -44,7 +44,7 @@ TIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SAFE_SCHEMES = ("http", "https")
 # Text in another language sits beside the English field: ``title_ja``, ``summary_pt-BR``.
 LANG_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", re.ASCII)
-TRANSLATABLE = {"partner": ("name",), "tie": ("title", "summary", "note"), "focal": ("name",),
+TRANSLATABLE = {"partner": ("name", "short_name"), "tie": ("title", "summary", "note"), "focal": ("name",),
                 "metadata": ("title", "description")}
 
 
@@ -431,6 +431,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     else:
         seen_partners.add(pid)
     name = _text(ctx, props, "name")
+    short_name = _text(ctx, props, "short_name", required=False)
     translations = _translations(ctx, props, TRANSLATABLE["partner"])
     kind = _choice(ctx, props, "kind", Kind)
     if kind is Kind.STATE and isinstance(pid, str) and PARTNER_ID.fullmatch(pid) and not STATE_ID.fullmatch(pid):
@@ -453,7 +454,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
         ctx.tie = None
     if len(ctx.problems) > before:
         return None
-    return Partner(id=pid, name=name, translations=translations, kind=kind, anchor=anchor, geometry=geometry,
+    return Partner(id=pid, name=name, short_name=short_name, translations=translations, kind=kind, anchor=anchor, geometry=geometry,
                    ties=tuple(ties), relationship=relationship, members=members)
 
 

@@ -55,6 +55,8 @@ def _tie(t: Tie) -> dict:
 
 def _partner(p: Partner) -> dict:
     props: dict = {"id": p.id, "name": p.name}
+    if p.short_name:
+        props["short_name"] = p.short_name
     _put_translations(props, p)
     props["kind"] = p.kind.value
     props["anchor"] = list(p.anchor)

@@ -132,6 +132,13 @@ class Partner(_Named):
     translations: Translations = ()
     relationship: Relationship = Relationship.PARTNER
     members: tuple[str, ...] = ()
+    short_name: str | None = None  # what the map labels it ("EU", "Quad"); the name where absent
+
+    def map_label(self, lang: str = "en") -> str:
+        """The label drawn on the map: the short name (in ``lang``) if given, else the name."""
+        if self.short_name is None:
+            return self.label(lang)
+        return self.text("short_name", lang)
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,13 @@ class Dataset(_Translatable):
     # The date a filtered view shows the network on (None: as recorded).
     view_date: dt.date | None = None
     changes_since: dt.date | None = None
+    # The filters a view was selected with (a filters.Selection; None: the whole file).
+    selection: object | None = field(default=None, compare=False)
+
+    @property
+    def shown_date(self) -> dt.date:
+        """The day the view shows the network on: its --as-of day, or the data's own as-of day."""
+        return self.view_date or self.as_of.last_day()
 
     @property
     def ties(self) -> tuple[Tie, ...]:
