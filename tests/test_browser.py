@@ -1,4 +1,4 @@
-"""What only a browser can show: the map draws offline, overlays toggle, popups open.
+"""What only a browser can show: the map draws offline, states the scene, toggles live, fits a phone.
 
 Every page here runs with all network requests blocked (see conftest.OfflinePage).
 """
@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+import partnermap
 from partnermap import build_map, save_map, select
+from partnermap.scene import scene
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +17,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def minimal_html(minimal, tmp_path):
     return save_map(build_map(minimal), tmp_path / "map.html")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return partnermap.load()
+
+
+@pytest.fixture(scope="module")
+def bundled_html(bundled, tmp_path_factory):
+    return save_map(build_map(bundled), tmp_path_factory.mktemp("bundled") / "japan.html")
 
 
 def count(page, selector: str) -> int:
@@ -31,17 +43,103 @@ def open_popup(page, selector: str):
     return popup
 
 
-def test_map_draws_offline_with_both_overlays(offline_page, minimal_html):
+def rect(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (a["x"] < b["x"] + b["width"] and a["x"] + a["width"] > b["x"]
+            and a["y"] < b["y"] + b["height"] and a["y"] + a["height"] > b["y"])
+
+
+def js_state(page) -> dict:
+    return page.evaluate("partnermap.last.state()")
+
+
+def test_map_draws_offline_with_overlays_and_groupings(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
-    assert count(page, ".leaflet-pm-base-pane path") > 100  # the bundled basemap
+    assert count(page, ".leaflet-pm-base-pane path.pm-basemap") == 1  # every country, one path
     assert count(page, "path.pm-link.pm-cat-security") == 3
     assert count(page, "path.pm-link.pm-cat-economic") == 2
-    assert count(page, "path.pm-territory.pm-cat-security") == 3
+    assert count(page, "path.pm-territory.pm-fill-security") == 3
+    assert count(page, "path.pm-grouping.pm-partner-QUAD") == 1  # groupings show by default
     names = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-    # no diplomatic link (the only diplomatic tie is the Quad's): no empty overlay offered
     assert [n.strip() for n in names] == ["Security ties", "Economic ties", "Quad", "Partner names"]
     assert offline_page.errors == []
     assert offline_page.blocked == []
+
+
+def test_browser_state_is_the_scene(offline_page, bundled, bundled_html):
+    """On load, the browser's rules (rules.js) arrive at exactly the scene Python computed."""
+    page = offline_page.open(bundled_html)
+    state = js_state(page)
+    sc = scene(bundled)
+    for p in sc.partners:
+        got = state["partners"][p.id]
+        assert (got["fill"], got["friction"], got["tier"]) == (p.fill, p.friction, p.tier), p.id
+        assert {c: row for c, row in got["counts"].items()} == {c: [n, e] for c, n, e in p.counts}, p.id
+    links = {(lk["partner"], lk["category"]): lk["state"] for lk in state["links"]}
+    assert links == {(lk.partner, lk.category): lk.state.to_dict() for lk in sc.links}
+    legend = page.locator(".pm-legend [data-legend]").evaluate_all("rows => rows.map(r => r.dataset.legend)")
+    main = [e.key for e in sc.legend if not e.key.startswith(("grouping:", "note:"))]
+    side = [e.key for e in sc.legend if e.key.startswith(("grouping:", "note:"))]
+    assert legend == main + side
+    assert offline_page.errors == []
+
+
+def test_the_default_map_tells_the_truth(offline_page, bundled_html):
+    """The US reads as an ally with friction; groupings, the EU and NATO are drawn and named."""
+    page = offline_page.open(bundled_html)
+    for ally in ("USA", "AUS", "PHL", "GBR"):
+        assert count(page, f"path.pm-territory.pm-partner-{ally}.pm-fill-security") == 1, ally
+    assert count(page, "path.pm-territory.pm-partner-CHN.pm-fill-contested") == 1
+    assert count(page, "path.pm-friction-mark.pm-partner-USA.pm-cat-economic") == 1
+    assert count(page, "path.pm-territory.pm-partner-USA.pm-has-friction") == 1
+    labels = page.locator(".pm-grouping-label").all_inner_texts()
+    for name in ("European Union", "North Atlantic Treaty Organization", "CPTPP"):
+        assert any(name in text for text in labels), name
+    assert count(page, "path.pm-hq") == 2
+    for gid in ("QUAD", "CPTPP", "RCEP", "TICAD", "GCAP", "EU", "NATO"):
+        assert count(page, f"path.pm-grouping.pm-partner-{gid}") == 1, gid
+    assert "Friction" in page.locator(".pm-legend").inner_text()
+    assert offline_page.errors == []
+
+
+def point_box(page, lonlat) -> dict:
+    x, y = page.evaluate(f"(() => {{ const p = partnermap.last.map.latLngToContainerPoint([{lonlat[1]}, {lonlat[0]}]);"
+                         " const r = partnermap.last.map.getContainer().getBoundingClientRect();"
+                         " return [p.x + r.left, p.y + r.top]; })()")
+    return {"x": x - 2, "y": y - 2, "width": 4, "height": 4}
+
+
+def test_legend_and_panels_leave_the_focal_country_and_the_us_free(offline_page, bundled, bundled_html):
+    page = offline_page.open(bundled_html)
+    legend = rect(page, ".pm-legend")
+    sc = scene(bundled)
+    assert not overlaps(legend, rect(page, ".pm-focal-label"))
+    us = sc.partner("USA")
+    assert not overlaps(legend, point_box(page, us.label_point)) and not overlaps(legend, point_box(page, us.anchor))
+    page.locator(".pm-filter summary").click()
+    assert not overlaps(rect(page, ".pm-filter"), legend)
+    assert offline_page.errors == []
+
+
+def test_phone_size_fits_popups_and_folds_the_legend(browser, bundled_html):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+    page.goto(bundled_html.resolve().as_uri())
+    page.wait_for_selector("[data-pm-ready]")
+    assert page.locator(".pm-legend").evaluate("d => d.open") is False  # folded, one tap opens it
+    popup = open_popup(page, "path.pm-territory.pm-partner-AUS")
+    box = page.locator(".leaflet-popup").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 391
+    assert box["height"] <= 844 * 0.7
+    assert "Australia" in popup.inner_text()
+    map_box = rect(page, ".leaflet-container")
+    panels = sum(rect(page, sel)["height"] for sel in (".pm-title", ".pm-legend", ".pm-credit"))
+    assert panels < map_box["height"] / 2  # the map keeps at least half the height
+    context.close()
 
 
 def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_html):
@@ -53,16 +151,14 @@ def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_h
     assert count(page, "path.pm-link.pm-cat-security") == 3
     assert "Economic ties" not in legend.inner_text()
     assert "Friction" not in legend.inner_text()  # the only friction tie is economic
-    assert page.locator('.pm-legend [data-legend="organisation"]').count() == 0  # the fixture has none
     assert offline_page.errors == []
 
 
-def test_popup_lists_ties_with_type_status_dates_and_sources(offline_page, minimal_html):
+def test_popup_lists_ties_with_counts_status_dates_and_sources(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
     popup = open_popup(page, "path.pm-territory.pm-partner-GBR")
     text = popup.inner_text()
-    assert "United Kingdom" in text
-    assert "Reciprocal Access Agreement" in text
+    assert "United Kingdom" in text and "Security ties: 2" in text
     assert "Reciprocal access agreement · In force" in text
     assert "Signed 2023-01-11; In force 2023-10-15" in text
     assert "Day of entry into force unverified." in text
@@ -71,20 +167,25 @@ def test_popup_lists_ties_with_type_status_dates_and_sources(offline_page, minim
     assert offline_page.errors == []
 
 
+def test_popup_and_tooltip_count_alike(offline_page, bundled_html):
+    """One counting rule: "Security ties: 6 (2 ended)" in the popup, the tooltip and the scene."""
+    page = offline_page.open(bundled_html)
+    popup = open_popup(page, "path.pm-territory.pm-partner-USA").inner_text()
+    page.keyboard.press("Escape")
+    page.locator("path.pm-territory.pm-partner-USA").dispatch_event("mouseover")
+    tip = page.locator(".pm-tooltip")
+    tip.wait_for()
+    lines = tip.inner_text().split("\n")[1:]
+    assert lines and all(line in popup for line in lines)
+    assert any("ended" in line for line in lines)
+
+
 def test_source_links_open_in_new_tab(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
     link = open_popup(page, "path.pm-territory.pm-partner-AUS").locator("a").first
     assert link.get_attribute("href") == "https://www.example.org/raa"
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in link.get_attribute("rel")
-
-
-def test_tooltip_shows_counts(offline_page, minimal_html):
-    page = offline_page.open(minimal_html)
-    page.locator("path.pm-territory.pm-cat-security.pm-partner-USA").dispatch_event("mouseover")
-    tip = page.locator(".pm-tooltip")
-    tip.wait_for()
-    assert tip.inner_text().split("\n") == ["United States", "Security ties: 1", "Economic ties: 1"]
 
 
 def test_in_map_type_filter_hides_and_restores(offline_page, minimal_html):
@@ -98,32 +199,56 @@ def test_in_map_type_filter_hides_and_restores(offline_page, minimal_html):
     assert page.locator(".pm-table summary").inner_text() == "Table of ties (5)"
     page.locator('input[data-type="acsa"]').check()
     assert count(page, "path.pm-link.pm-partner-GBR") == 1
+    # all / none per group
+    page.locator(".pm-filter-status button", has_text="None").click()
+    assert count(page, "path.pm-link") == 0
+    page.locator(".pm-filter-status button", has_text="All").click()
+    assert count(page, "path.pm-link") == 4  # the reciprocal access agreements stay unticked
     assert offline_page.errors == []
 
 
-def test_status_filter_and_pending_links(offline_page, minimal, tmp_path):
+def test_status_filter_uses_the_status_on_the_day_shown(offline_page, bundled, tmp_path):
+    page = offline_page.open(save_map(build_map(bundled, timeline=True), tmp_path / "t.html"))
+    page.locator(".pm-timeline input[type=range]").fill("1960")
+    page.evaluate("partnermap.last.setDay(Math.round(Date.UTC(1960, 0, 19) / 864e5))")
+    assert count(page, "path.pm-link.pm-partner-USA.pm-pending") == 1  # signed that day, not in force
+    page.locator(".pm-filter summary").click()
+    page.locator('input[data-status="in_force"]').uncheck()
+    assert count(page, "path.pm-link.pm-partner-USA") == 1  # still shown: it is "signed" on the day shown
+
+
+def test_pending_links_and_legend(offline_page, minimal, tmp_path):
     html = save_map(build_map(select(minimal, as_of="2023-09-30", types=["reciprocal_access"])),
                     tmp_path / "m.html")
     page = offline_page.open(html)
-    # the UK RAA is only signed on 2023-09-30: a dashed, pending link
-    assert count(page, "path.pm-link.pm-pending.pm-partner-GBR") == 1
+    assert count(page, "path.pm-link.pm-pending.pm-partner-GBR") == 1  # only signed on 2023-09-30
     assert count(page, "path.pm-link.pm-pending.pm-partner-AUS") == 0
     assert "Not (yet) in force" in page.locator(".pm-legend").inner_text()
+    assert "Reciprocal access agreement · as of 2023-09-30" in page.locator(".pm-title").inner_text()
 
 
-def test_timeline_grows_the_network(offline_page, minimal, tmp_path):
+def test_timeline_grows_the_network_and_names_the_year(offline_page, minimal, tmp_path):
     page = offline_page.open(save_map(build_map(minimal, timeline=True), tmp_path / "t.html"))
     slider = page.locator(".pm-timeline input[type=range]")
     assert slider.get_attribute("min") == "1960" and slider.get_attribute("max") == "2025"
     slider.fill("1970")
     assert page.locator(".pm-year").inner_text() == "1970"
     assert count(page, "path.pm-link") == 1  # only the alliance treaty
+    # a partner before its first tie is neither filled nor named
+    assert count(page, "path.pm-territory.pm-partner-AUS") == 0
+    hidden = page.evaluate("""Array.from(document.querySelectorAll('.pm-label span[data-partner="AUS"]'))
+        .map(s => s.closest('.pm-label').style.visibility)""")
+    assert hidden == ["hidden"]
+    assert "as of 1970" in page.locator(".pm-title").inner_text()
+    assert "as of 1970" in page.locator(".pm-credit").inner_text()
     slider.fill("2016")
     assert count(page, "path.pm-link.pm-partner-GBR") == 0  # the ACSA counts from the end of 2017
     slider.fill("2017")
     assert count(page, "path.pm-link.pm-partner-GBR") == 1
     slider.fill("2025")
     assert count(page, "path.pm-link") == 5
+    # the last frame is the default map: the same ties, ended ones included
+    assert page.locator(".pm-table summary").inner_text() == "Table of ties (8)"
     assert offline_page.errors == []
 
 
@@ -134,17 +259,23 @@ def test_changes_since_highlights_and_mutes(offline_page, minimal, tmp_path):
     assert count(page, "path.pm-link.pm-muted") == 4
     assert "Changed since 2025-01-20" in page.locator(".pm-title").inner_text()
     assert "Changed since 2025-01-20" in page.locator(".pm-legend").inner_text()
+    page.locator(".pm-table summary").click()
+    assert page.locator(".pm-table tbody tr.pm-changed").count() == 1
 
 
 def test_table_of_ties_is_the_text_alternative(offline_page, minimal_html):
     page = offline_page.open(minimal_html)
     assert page.locator(".leaflet-container").get_attribute("aria-label").startswith(
-        "Japan's partner network. Map of Japan's ties with 4 partners")
+        "Test network. Map of Japan's ties: 8 ties with 4 partners and groupings")
     page.locator(".pm-table summary").click()
     rows = page.locator(".pm-table tbody tr")
     assert rows.count() == 8
     assert rows.first.inner_text().split("\t")[:4] == ["Australia", "Security ties", "Reciprocal access agreement",
                                                        "In force"]
+    page.locator(".pm-filter summary").click()
+    page.locator('input[data-type="reciprocal_access"]').uncheck()
+    assert rows.count() == 6
+    assert page.locator(".pm-description").inner_text().startswith("Map of Japan's ties: 6 ties")
 
 
 def test_no_controls_is_a_clean_slide(offline_page, minimal, tmp_path):
@@ -158,12 +289,12 @@ def test_no_controls_is_a_clean_slide(offline_page, minimal, tmp_path):
     assert offline_page.errors == []
 
 
-def test_names_never_overlap(offline_page, minimal, tmp_path):
-    page = offline_page.open(save_map(build_map(minimal, width=480, height=270), tmp_path / "small.html"))
+def test_names_never_overlap(offline_page, bundled, tmp_path):
+    page = offline_page.open(save_map(build_map(bundled, width=1280, height=720), tmp_path / "names.html"))
     rects = page.evaluate("""Array.from(document.querySelectorAll('.pm-label'))
         .filter(l => l.style.visibility !== 'hidden')
         .map(l => { const r = l.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
-    assert len(rects) >= 2
+    assert len(rects) >= 8
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1]), (a, b)
@@ -173,15 +304,24 @@ def test_tiles_fail_but_basemap_stays(offline_page, minimal, tmp_path):
     page = offline_page.open(save_map(build_map(minimal, tiles="OpenStreetMap.Mapnik"), tmp_path / "t.html"))
     page.wait_for_timeout(300)
     assert any("tile.openstreetmap.org" in u for u in offline_page.blocked)  # tiles tried, blocked
-    assert count(page, ".leaflet-pm-base-pane path") > 100
+    assert count(page, ".leaflet-pm-base-pane path.pm-basemap") == 1
     assert count(page, "path.pm-link") == 5
 
 
-def test_legend_explains_organisation_outlines(offline_page, tmp_path):
+def test_long_popups_come_in_pages(offline_page, tmp_path):
+    import json
+
     from partnermap import load
 
-    page = offline_page.open(save_map(build_map(load(), controls=False), tmp_path / "japan.html"))
-    row = page.locator('.pm-legend [data-legend="organisation"]')
-    assert row.inner_text() == "Organisation"
-    assert count(page, "path.pm-territory.pm-partner-NATO") == 1
+    doc = json.loads(load.__globals__["default_path"]().read_text(encoding="utf-8"))
+    usa = next(f for f in doc["features"] if f["properties"]["id"] == "USA")
+    base = usa["properties"]["ties"][0]
+    usa["properties"]["ties"] = [dict(base, id=f"T{i}") for i in range(400)]
+    path = tmp_path / "many.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    page = offline_page.open(save_map(build_map(load(path)), tmp_path / "many.html"))
+    popup = open_popup(page, "path.pm-territory.pm-partner-USA")
+    assert popup.locator("li.pm-tie").count() == 25
+    popup.locator("button.pm-more").first.click()
+    assert popup.locator("li.pm-tie").count() == 50
     assert offline_page.errors == []

@@ -125,7 +125,10 @@ def test_unknown_choice_lists_valid_values(runner, minimal_path):
 def test_unknown_partner_lists_valid_ids(runner, minimal_path):
     result = runner.invoke(main, ["list", str(minimal_path), "--partner", "FRA"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: unknown partner FRA; choose from: AUS, GBR, QUAD, USA\n"
+    assert result.stderr == ("Error: unknown partner 'FRA'; give an id or an English name, one of: "
+                             "AUS, GBR, QUAD, USA\n")
+    by_name = runner.invoke(main, ["list", str(minimal_path), "--partner", "australia", "--format", "csv"])
+    assert by_name.exit_code == 0 and by_name.output.count("AUS,") == 2
 
 
 def test_empty_selection_is_clear(runner, minimal_path):
@@ -182,7 +185,16 @@ def test_render_slide_options_and_embed(runner, tmp_path, minimal_path):
     assert result.exit_code == 0, result.output
     embed = runner.invoke(main, ["embed", str(out), "--title", "Japan's allies"])
     assert embed.exit_code == 0
-    assert embed.output.startswith('<iframe src="slide.html" title="Japan&#x27;s allies" width="100%" height="600"')
+    # the size the map was rendered at, by default
+    assert embed.output.startswith('<iframe src="slide.html" title="Japan&#x27;s allies" width="960" height="540"')
+    published = runner.invoke(main, ["embed", str(out), "--url", "https://example.org/maps/slide.html",
+                                     "--aspect", "16:9"])
+    assert published.exit_code == 0, published.output
+    assert published.output.startswith('<div style="position:relative;width:100%;max-width:100%;aspect-ratio:16 / 9">')
+    assert 'src="https://example.org/maps/slide.html"' in published.output
+    for bad_url in ("javascript:alert(1)", "https://x.org/a b", "//evil.org/x"):
+        refused = runner.invoke(main, ["embed", str(out), "--url", bad_url])
+        assert refused.exit_code == 2 and refused.stderr.startswith("Error: --url"), bad_url
     bad = runner.invoke(main, ["render", str(minimal_path), "-o", str(out), "--width", "huge"])
     assert bad.exit_code == 2 and "--width 'huge'" in bad.stderr
     missing = runner.invoke(main, ["embed", str(tmp_path / "nope.html")])
@@ -245,7 +257,10 @@ def test_warnings_are_one_clean_line(runner, tmp_path, minimal_path, monkeypatch
                                   "--dpi", "30"])
     assert result.exit_code == 0, result.output
     warning = [line for line in result.stderr.splitlines() if line]
-    assert len(warning) == 1 and warning[0].startswith("Warning: no CJK font found;")
+    # the fixture has no Japanese titles: one line says how much fell back to English; one says the font is missing
+    assert len(warning) == 2
+    assert warning[0].startswith("Warning: --lang ja: ") and "English is shown" in warning[0]
+    assert warning[1].startswith("Warning: no CJK font found;")
 
 
 def test_non_utf8_title_refused_by_every_output(runner, tmp_path, minimal_path):

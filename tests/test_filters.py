@@ -15,7 +15,7 @@ from partnermap.errors import UsageError
 from partnermap.filters import EmptySelection, Selection, select
 from partnermap.lifecycle import reached, status_on
 from partnermap.reader import load
-from partnermap.vocab import TERMINAL_STATUSES, Category, Status, TieType
+from partnermap.vocab import Category, Status, TieType
 
 P = PartialDate.parse
 
@@ -96,9 +96,9 @@ def test_unknown_partner_lists_valid_ids(minimal):
     with pytest.raises(UsageError) as exc:
         select(minimal, partners=["XXX", "AAA"])
     message = str(exc.value)
-    assert message.startswith("unknown partner AAA, XXX; choose from: ")
+    assert message.startswith("unknown partner 'XXX', 'AAA'; give an id or an English name, one of: ")
     for pid in ("AUS", "GBR", "QUAD", "USA"):
-        assert pid in message.split("choose from: ")[1]
+        assert pid in message.split("one of: ")[1]
     assert exc.value.exit_code == 2
 
 
@@ -194,7 +194,9 @@ def test_as_of_snapshot_drops_later_dates_from_the_tie(minimal):
     raa = tie(view, "GBR-RAA")
     assert raa.status is Status.SIGNED
     assert raa.dates == ((Status.SIGNED, P("2023-01-11")),)
-    assert ids(view) == ["AUS-RAA", "AUS-EPA", "USA-TREATY", "GBR-RAA", "GBR-ACSA", "QUAD-SUMMIT"]
+    # QUAD-OLD ended in 2008: it stays in the view, as ended (one counting rule, every view)
+    assert ids(view) == ["AUS-RAA", "AUS-EPA", "USA-TREATY", "GBR-RAA", "GBR-ACSA", "QUAD-SUMMIT", "QUAD-OLD"]
+    assert tie(view, "QUAD-OLD").status is Status.ENDED
     # the input dataset is untouched
     assert minimal.partner("GBR").ties[0].dates == (
         (Status.SIGNED, P("2023-01-11")), (Status.IN_FORCE, P("2023-10-15")))
@@ -215,17 +217,18 @@ def test_as_of_partial_step_reached_at_end_of_its_period(minimal):
 
 
 def test_as_of_before_a_tie_existed_removes_it(minimal):
-    assert ids(select(minimal, as_of="2017-01-25")) == ["AUS-EPA", "USA-TREATY"]
+    assert ids(select(minimal, as_of="2017-01-25")) == ["AUS-EPA", "USA-TREATY", "QUAD-OLD"]
 
 
-def test_ended_ties_drop_out_after_their_end(minimal):
-    # QUAD-OLD: held 2007-05, ended 2008-02 (reached on 2008-02-29)
+def test_ended_ties_stay_as_ended_after_their_end(minimal):
+    # QUAD-OLD: held 2007-05, ended 2008-02 (reached on 2008-02-29). The default map shows ended
+    # ties (muted); every snapshot, and so every frame of the timeline, shows them the same way.
     assert ids(select(minimal, as_of="2007-04")) == ["USA-TREATY"]
     assert ids(select(minimal, as_of="2007-05")) == ["USA-TREATY", "QUAD-OLD"]
     assert tie(select(minimal, as_of="2008-02-28"), "QUAD-OLD").status is Status.HELD
-    assert ids(select(minimal, as_of="2008-02-29")) == ["USA-TREATY"]
-    assert ids(select(minimal, as_of="2008-02")) == ["USA-TREATY"]
-    assert "QUAD-OLD" not in ids(select(minimal, as_of="2025-11-30"))
+    assert tie(select(minimal, as_of="2008-02-29"), "QUAD-OLD").status is Status.ENDED
+    assert tie(select(minimal, as_of="2025-11-30"), "QUAD-OLD").status is Status.ENDED
+    assert ids(select(minimal, as_of="2008-02", statuses=["held", "in_force"])) == ["USA-TREATY"]
 
 
 def test_without_as_of_ended_ties_are_kept_with_their_status(minimal):
@@ -278,8 +281,9 @@ def test_changes_since_marks_ended(minimal):
     view = select(minimal, changes_since="2008-01", as_of="2008-03")
     assert {t.id: t.change for t in view.ties} == {"USA-TREATY": None, "QUAD-OLD": "ended"}
     assert tie(view, "QUAD-OLD").status is Status.ENDED
-    # once the end is before the window, the tie is gone from the snapshot
-    assert ids(select(minimal, changes_since="2008-03", as_of="2008-03")) == ["USA-TREATY"]
+    # once the end is before the window, the tie is ended but no longer a change
+    view = select(minimal, changes_since="2008-03", as_of="2008-03")
+    assert {t.id: t.change for t in view.ties} == {"USA-TREATY": None, "QUAD-OLD": None}
 
 
 def test_changes_since_with_a_snapshot(minimal):
@@ -298,7 +302,7 @@ def test_changes_since_with_partial_step(minimal):
 # --- property: a snapshot never shows the future
 
 
-DATES = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2026, 12, 31))
+DATES = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2025, 11, 30))
 
 
 @st.composite
@@ -315,10 +319,9 @@ MINIMAL = load(Path(__file__).parent / "data" / "minimal.geojson")
 @given(partial_dates())
 def test_snapshot_never_shows_a_step_after_its_date(as_of):
     minimal = MINIMAL
-    view_day = as_of.last_day()
     known_by = minimal.as_of.last_day()
-    expected = [t.id for t in minimal.ties
-                if status_on(t.dates, view_day, known_by) not in (None, *TERMINAL_STATUSES)]
+    view_day = min(as_of.last_day(), known_by)
+    expected = [t.id for t in minimal.ties if status_on(t.dates, view_day, known_by) is not None]
     try:
         view = select(minimal, as_of=as_of)
     except EmptySelection:
@@ -332,6 +335,33 @@ def test_snapshot_never_shows_a_step_after_its_date(as_of):
         for step, d in t.dates:
             assert d.first_day() <= view_day, (t.id, step, d)
             assert reached(d, view_day, known_by), (t.id, step, d)
-        assert t.status not in TERMINAL_STATUSES
+        assert t.status is status_on(t.dates, view_day, known_by) or view_day >= known_by
         if view_day < known_by:
             assert t.status is status_on(t.dates, view_day, known_by)
+
+
+def test_after_the_data_as_of_is_refused(minimal):
+    with pytest.raises(UsageError, match="after the data's as-of date"):
+        select(minimal, as_of="2026")
+    with pytest.raises(UsageError, match="nothing can have changed yet"):
+        select(minimal, changes_since="2030-01-01")
+
+
+def test_changes_since_counts_only_dated_steps(minimal):
+    # AUS-RAA stored in force with only a signed date (the schema's undated later step):
+    # it has not "advanced" since any date, however recent
+    data = dataclasses.replace(minimal, partners=tuple(
+        dataclasses.replace(p, ties=tuple(
+            dataclasses.replace(t, dates=t.dates[:1]) if t.id == "AUS-RAA" else t for t in p.ties))
+        for p in minimal.partners))
+    assert tie(select(data, changes_since="2025-01-20"), "AUS-RAA").change is None
+    assert tie(select(data, changes_since="2021"), "AUS-RAA").change == "new"
+
+
+def test_partner_by_any_case_or_english_name_and_by_membership(minimal):
+    assert ids(select(minimal, partners=["aus"])) == ids(select(minimal, partners=["AUS"]))
+    assert ids(select(minimal, partners=["United Kingdom"])) == ids(select(minimal, partners=["GBR"]))
+    # the Quad's members include India, which is no partner of its own here
+    assert set(ids(select(minimal, partners=["IND"]))) == {"QUAD-SUMMIT", "QUAD-OLD"}
+    view = select(minimal, partners=["usa"])
+    assert {"QUAD-SUMMIT", "QUAD-OLD"} <= set(ids(view)) and view.selection.partners == {"USA"}

@@ -15,8 +15,12 @@ def test_wheel_contains_data_and_assets(tmp_path):
                     str(tmp_path), str(ROOT)], check=True, capture_output=True)
     [wheel] = tmp_path.glob("partnermap-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for needed in ("partnermap/data/partners.geojson", "partnermap/assets/world.geojson",
-                   "partnermap/assets/partnermap.js", "partnermap/assets/partnermap.css", "partnermap/cli.py"):
+    from partnermap.render import JS_FILES
+
+    scripts = tuple(f"partnermap/assets/js/{name}" for name in JS_FILES)
+    for needed in ("partnermap/data/partners.geojson", "partnermap/assets/world.geojson", *scripts,
+                   "partnermap/assets/partnermap.css", "partnermap/locales/en.json", "partnermap/locales/ja.json",
+                   "partnermap/cli.py"):
         assert needed in names, needed
     bundled = zipfile.ZipFile(wheel).read("partnermap/data/partners.geojson")
     assert bundled == (ROOT / "data" / "partners.geojson").read_bytes()

@@ -201,7 +201,7 @@ def test_embedded_payload_parses_back_to_exactly_the_data(hostile_map, hostile_h
     assert data == hostile_map._children["partnermap_network"].data  # what build_map meant to embed
     assert data["meta"]["title"] == API_TITLE
     assert data["meta"]["subtitle"] == API_SUBTITLE
-    names = {f["properties"]["id"]: f["properties"]["name"] for f in data["partners"]["features"]}
+    names = {p["id"]: p["name"] for p in data["partners"]} | {g["id"]: g["name"] for g in data["groups"]}
     assert names == {pid: hostile(f"{pid}.name") for pid in ("AUS", "USA", "GBR", "QUAD")}
     assert data["meta"]["credit"].startswith(hostile("dataset.title") + " · ")
 
@@ -386,6 +386,8 @@ SCAN_JS = """() => {
   const boxes = '.leaflet-popup-pane, .leaflet-tooltip-pane, .pm-panel, .leaflet-control-layers';
   for (const box of document.querySelectorAll(boxes)) {
     for (const el of box.querySelectorAll('script, img, svg, iframe, object, embed, style, link, base, form')) {
+      // our own drawings: legend samples and the full-screen icon (never built from data)
+      if (el.matches('svg.pm-swatch') || el.closest('.pm-fullscreen')) continue;
       out.markup.push(el.tagName);
     }
   }
@@ -442,10 +444,13 @@ class Exercise:
             matches = [i for i, t in enumerate(labels) if name in t]  # the label shows the name literally
             assert len(matches) == 1, f"layer control labels {labels!r} lack the group name"
             box = self.page.locator(".leaflet-control-layers-overlays input").nth(matches[0])
-            assert not box.is_checked()  # groups are off by default
+            assert box.is_checked()  # groupings show by default
+            assert any(name in t for t in self.texts(".pm-legend [data-legend]"))
+            box.dispatch_event("click")
+            assert not box.is_checked()
+            assert not any(name in t for t in self.texts(".pm-legend [data-legend]"))
             box.dispatch_event("click")
             assert box.is_checked()
-            assert any(name in t for t in self.texts(".pm-legend [data-legend]"))
 
     def toggle_every_overlay(self) -> None:
         boxes = self.page.locator(".leaflet-control-layers-overlays input")
@@ -580,8 +585,11 @@ def test_group_name_cannot_take_over_the_layer_control(offline_page, tmp_path, g
     labels = [t.strip() for t in page.evaluate(TEXTS_JS, ".leaflet-control-layers-overlays label")]
     assert labels == ["Security ties", "Economic ties", group_name, "Partner names"]
     boxes = page.locator(".leaflet-control-layers-overlays input")
+    assert page.locator("path.pm-group").count() == 1
     boxes.nth(0).dispatch_event("click")  # "Security ties" hides the security links, nothing else
     assert page.locator("path.pm-link.pm-cat-security").count() == 0
+    assert page.locator("path.pm-group").count() == 1
+    boxes.nth(2).dispatch_event("click")  # the group's own entry hides the group
     assert page.locator("path.pm-group").count() == 0
 
 
@@ -600,7 +608,7 @@ def test_template_syntax_in_data_is_text_not_code(tmp_path, minimal_path):
     html = to_html(build_map(load(path), title="{{ 6*7 }}"))
     call = html.split("partnermap.draw(", 1)[1]
     data = _json.loads(call.split(", ", 1)[1].rsplit(");", 1)[0])
-    first = data["ties"][0]
-    assert first["summary"] == tie["summary"] and first["title"] == tie["title"]
+    ties = data["ties"]
+    assert ties["summary"][0] == tie["summary"] and ties["title"][0] == tie["title"]
     assert data["meta"]["title"] == "{{ 6*7 }}"
     assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()

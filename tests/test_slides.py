@@ -61,40 +61,54 @@ def test_default_dates_of_bundled_end_on_as_of():
 
 def test_deck_slides_and_titles(deck):
     prs = open_deck(deck[0])
-    assert titles(prs) == ["Test network", "All ties", "Security ties", "Economic ties", "The network as of 2014",
-                           "The network as of 2021", "The network as of 2023", "The network as of 2025-11-30"]
+    # one slide per category present (diplomacy too); no date slide repeating the overview
+    assert titles(prs) == ["Test network", "All ties", "Security ties", "Economic ties", "Diplomatic ties",
+                           "The network as of 2014", "The network as of 2021", "The network as of 2023"]
     assert prs.slide_width * 9 == prs.slide_height * 16
     subtitle = prs.slides[0].placeholders[1].text_frame.text
     assert "Japan" in subtitle and "2025-11-30" in subtitle and "Sources: see speaker notes" in subtitle
+    assert [s for s in prs.slides[0].shapes if s.shape_type == 13], "the title slide shows a small map"
     for slide in list(prs.slides)[1:]:
-        (pic,) = [s for s in slide.shapes if s.shape_type == 13]  # one picture per map slide, the whole slide
-        assert (pic.width, pic.height) == (prs.slide_width, prs.slide_height)
+        (pic,) = [s for s in slide.shapes if s.shape_type == 13]
         assert pic.image.content_type == "image/png"
         assert pic._element.nvPicPr.cNvPr.get("descr").startswith("Map of Japan's ties")
+        # the title is real text, above the picture both on the slide and in the drawing order
+        title = slide.shapes.title
+        assert title.top + title.height <= pic.top and pic.width == prs.slide_width
+        order = list(slide.shapes._spTree.iterchildren())
+        assert order.index(pic._element) < order.index(title._element)
 
 
-def test_notes_list_ties_and_sources(deck):
-    all_ties = notes(open_deck(deck[0]))[1]
-    assert "- Australia: Reciprocal Access Agreement — In force (Signed 2022-01-06; In force 2023-08-13)" in all_ties
-    assert "- Entry into force of the Japan-Australia RAA, MOFA, 2023-08-13" in all_ties
-    assert "US Embassy Tokyo" in all_ties
+def test_notes_are_short_and_cite_briefly(deck):
+    n = notes(open_deck(deck[0]))
+    assert all(len(text) <= slides.NOTES_LIMIT for text in n)
+    overview = n[1]
+    assert overview.startswith("Map of Japan's ties: 8 ties with 4 partners and groupings")
+    assert "Sources:" in overview and "- MOFA, 2023-08-13, Entry into force of the Japan-Australia RAA" in overview
     # one line per distinct source
-    assert sum(line.startswith("- ") and "Test publisher" in line for line in all_ties.splitlines()) == 1
+    assert sum(line.startswith("- ") and "Test publisher" in line for line in overview.splitlines()) == 1
+    assert "Friction: " in overview
 
 
 def test_notes_follow_the_view(deck):
     n = notes(open_deck(deck[0]))
-    assert "Treaty of Mutual Cooperation" in n[2] and "Economic Partnership Agreement" not in n[2]  # security
-    assert "Economic Partnership Agreement" in n[3] and "Treaty of Mutual Cooperation" not in n[3]  # economic
-    as_of_2014 = n[4]
-    assert "Reciprocal Access Agreement" not in as_of_2014 and "Treaty of Mutual Cooperation" in as_of_2014
+    assert "Security ties: 5" in n[2] and "Economic ties" not in n[2].split("Sources:")[0]
+    as_of_2014 = n[5]
+    assert "Australia" in as_of_2014 and "United Kingdom" not in as_of_2014.split("Sources:")[0]
+
+
+def test_notes_are_cut_to_the_limit_with_a_pointer(small):
+    view = small
+    sc = slides.scene(view)
+    text = slides.notes_for(view, sc, limit=400)
+    assert len(text) <= 400 and "partnermap sources" in text
 
 
 def test_progress_once_per_slide(deck):
     data, calls = deck
     count = len(open_deck(data).slides)
     assert [(d, t) for d, t, _ in calls] == [(i, count) for i in range(1, count + 1)]
-    assert calls[0][2] == "Test network" and calls[-1][2] == "The network as of 2025-11-30"
+    assert calls[0][2] == "Test network" and calls[-1][2] == "The network as of 2023"
 
 
 def test_core_properties_from_as_of(deck):
@@ -110,12 +124,12 @@ def test_empty_views_are_skipped_with_a_note(small):
     calls = []
     data = slides.build_deck(economic, dates=["2000", "2025"], dpi=DPI, progress=lambda *a: calls.append(a))
     prs = open_deck(data)
-    assert titles(prs) == ["Test network", "All ties", "Economic ties", "The network as of 2025"]
+    # one category only: no category slide repeating the overview
+    assert titles(prs) == ["Test network", "Economic ties", "The network as of 2025"]
     n = notes(prs)
-    assert "Next view skipped (Security ties): no ties match." in n[1]
-    assert "Next view skipped (The network as of 2000): no ties match." in n[2]
-    assert "skipped" not in n[3]
-    assert len(calls) == 4
+    assert "Next view skipped (The network as of 2000): no ties match." in n[1]
+    assert "skipped" not in n[2]
+    assert len(calls) == 3
 
 
 def test_same_input_same_bytes(small):
@@ -127,8 +141,9 @@ def test_same_input_same_bytes(small):
 
 def test_japanese_plan(small):
     views = slides.plan(small, lang="ja", dates=["2014"])
-    assert [v.title for v in views] == ["すべての関係", "安全保障", "経済", "2014時点のネットワーク"]
-    assert "表示している関係" in slides.notes_for(views[0].data, "ja")
+    assert [v.title for v in views] == ["すべての関係", "安全保障", "経済", "外交", "2014時点のネットワーク"]
+    sc = slides.scene(views[0].data, lang="ja")
+    assert "表示している関係" in slides.notes_for(views[0].data, sc, "ja")
 
 
 @pytest.mark.parametrize("dates", [["2030"], ["yesterday"], []])
@@ -141,4 +156,6 @@ def test_bad_theme_and_lang(small):
     with pytest.raises(UsageError):
         slides.build_deck(small, theme="neon", dpi=DPI)
     with pytest.raises(UsageError):
-        slides.build_deck(small, lang="fr", dpi=DPI)
+        slides.build_deck(small, lang="f r", dpi=DPI)
+    with pytest.raises(UsageError):
+        slides.build_deck(small, lang="fr", dpi=DPI)  # no catalog and no French in the data

@@ -454,8 +454,8 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
         ctx.tie = None
     if len(ctx.problems) > before:
         return None
-    return Partner(id=pid, name=name, short_name=short_name, translations=translations, kind=kind, anchor=anchor, geometry=geometry,
-                   ties=tuple(ties), relationship=relationship, members=members)
+    return Partner(id=pid, name=name, short_name=short_name, translations=translations, kind=kind, anchor=anchor,
+                   geometry=geometry, ties=tuple(ties), relationship=relationship, members=members)
 
 
 def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None, Focal | None]:

@@ -1,12 +1,16 @@
 """The ``partnermap`` command: a thin click layer over the public functions.
 
-Only this module imports click. Every command is load -> select -> output;
-errors from the library (``PartnermapError``) become one-line messages in
-``_Group.invoke`` and nowhere else.
+Only this module imports click. Every command is load -> select -> output.
+Errors become one line in ``_Group.main`` and nowhere else: a library
+``PartnermapError`` (exit 1 bad data, 2 bad usage), click's own usage errors
+(exit 2, same ``Error: ...`` form, with the command to get help), a closed or
+full stdout, an interrupt. Warnings print as one ``Warning: ...`` line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import json
 import sys
@@ -19,73 +23,144 @@ from . import __version__
 from .cite import FORMATS as CITE_FORMATS
 from .errors import PartnermapError, PartnermapWarning, ValidationError
 from .tables import FORMATS as TABLE_FORMATS
-from .theme import LANGS, THEMES
-from .vocab import Category, Status, TieType
+from .theme import THEMES
+from .vocab import Category, Status
 
 DEFAULT_HTML = "output/partners.html"
+DEFAULT_DECK = "output/partners.pptx"
+MAX_MESSAGE = 500  # one error line is never longer than this
+
+
+def _one_line(text: str) -> str:
+    """A message as one bounded line: control characters shown escaped, so data in a message
+    can neither forge a second line nor reach the terminal raw; cut at ``MAX_MESSAGE``."""
+    from .text import terminal
+
+    line = terminal(str(text))
+    return line if len(line) <= MAX_MESSAGE else line[: MAX_MESSAGE - 1] + "…"
+
+
+def _echo_err(text: str) -> None:
+    with contextlib.suppress(OSError):  # stderr gone too: nothing more can be said
+        click.echo(text, err=True)
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context):
-        with warnings.catch_warnings():
-            # our warnings (no CJK font...) as one line, not Python's "file:line: Class:" form
-            warnings.simplefilter("always", PartnermapWarning)
-            previous = warnings.showwarning
-            warnings.showwarning = _show_warning(previous)
-            try:
-                return self._invoke(ctx)
-            finally:
-                warnings.showwarning = previous
-
-    def _invoke(self, ctx: click.Context):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                # our warnings (no CJK font...) as one line, not Python's "file:line: Class:" form
+                warnings.simplefilter("always", PartnermapWarning)
+                previous = warnings.showwarning
+                warnings.showwarning = _show_warning(previous)
+                try:
+                    super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                 standalone_mode=False, **extra)
+                finally:
+                    warnings.showwarning = previous
         except ValidationError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            ctx.exit(exc.exit_code)
+                _echo_err(_one_line(str(problem)))
+            if getattr(exc, "more", 0):
+                _echo_err(f"... and {exc.more} more problems")
+            sys.exit(exc.exit_code)
         except PartnermapError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+            _echo_err(f"Error: {_one_line(str(exc))}")
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            _echo_err(f"Error: {_one_line(exc.format_message())}{hint}")
+            sys.exit(2)
+        except click.ClickException as exc:
+            _echo_err(f"Error: {_one_line(exc.format_message())}")
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            _echo_err("Aborted.")
+            sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`partnermap list | head`): not an error of ours
+            _silence_stdout()
+            sys.exit(0)
+        except OSError as exc:
+            if exc.errno is not None and getattr(exc, "filename", None) is None:
+                _echo_err(f"Error: cannot write output ({exc.strerror or exc})")
+                sys.exit(1)
+            raise
+        sys.exit(0)
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _show_warning(fallback):
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, PartnermapWarning):
-            click.echo(f"Warning: {message}", err=True)
+            _echo_err(f"Warning: {_one_line(str(message))}")
         else:
             fallback(message, category, filename, lineno, file, line)
 
     return show
 
 
+# ---- shared options (one definition each) ---------------------------------------------------
+
+def _selection_keys() -> tuple[str, ...]:
+    from .filters import Selection
+
+    return tuple(f.name for f in dataclasses.fields(Selection))
+
+
 def filter_options(func):
-    """The filters every output command shares (see partnermap.filters.Selection)."""
+    """The filters every output command shares (``filters.Selection``; its fields name the keys)."""
     options = [
         click.option("--category", "categories", multiple=True, type=click.Choice(Category.values()),
                      help="Only ties in this category (repeatable)."),
-        click.option("--type", "types", multiple=True, type=click.Choice(TieType.values()),
-                     help="Only ties of this type (repeatable; see `partnermap types`)."),
-        click.option("--partner", "partners", multiple=True, metavar="ID",
-                     help="Only ties with this partner, including frameworks it is party to (repeatable)."),
-        click.option("--status", "statuses", multiple=True, type=click.Choice(Status.values()),
-                     help="Only ties with this status (on --as-of if given; repeatable)."),
+        click.option("--type", "types", multiple=True, metavar="TYPE",
+                     help="Only ties of this agreement type (repeatable; `partnermap types` lists them)."),
+        click.option("--partner", "partners", multiple=True, metavar="ID|NAME",
+                     help="Only ties with this partner (id in any case, or its English name), including the "
+                          "organisations and groups it belongs to (repeatable)."),
+        click.option("--status", "statuses", multiple=True, metavar="STATUS",
+                     help=f"Only ties with this status on the day shown (repeatable; {', '.join(Status.values())})."),
         click.option("--since", metavar="DATE", help="Only ties with a dated step on or after DATE."),
         click.option("--until", metavar="DATE", help="Only ties with a dated step on or before DATE."),
         click.option("--as-of", "as_of", metavar="DATE", help="The network as it stood on DATE."),
         click.option("--changes-since", "changes_since", metavar="DATE",
-                     help="Mark ties that appeared, advanced or ended since DATE."),
+                     help="Mark ties with a dated step (new, advanced, ended) on or after DATE."),
     ]
     for option in reversed(options):
         func = option(func)
 
     @functools.wraps(func)
     def wrapper(**kwargs):
-        keys = ("categories", "types", "partners", "statuses", "since", "until", "as_of", "changes_since")
-        selection = {k: kwargs.pop(k) for k in keys}
+        selection = {k: kwargs.pop(k) for k in _selection_keys()}
         return func(selection=selection, **kwargs)
 
     return wrapper
+
+
+def lang_option(func):
+    return click.option("--lang", default="en", show_default=True, metavar="LANG",
+                        help="Language of every label and of the data's texts where it has them "
+                             "(en, ja, or any language the data carries; English fills the gaps).")(func)
+
+
+def theme_option(default: str):
+    return click.option("--theme", type=click.Choice(list(THEMES)), default=default, show_default=True,
+                        help="light, dark, or presentation (large type and thick lines for a room).")
+
+
+def output_option(default: str, help_text: str):
+    return click.option("-o", "--output", default=default, show_default=True, help=help_text)
 
 
 def _load_selected(path: str | None, selection: dict):
@@ -93,6 +168,17 @@ def _load_selected(path: str | None, selection: dict):
     from .reader import load
 
     return select(load(path), **selection)
+
+
+def _echo(text: str, nl: bool = True) -> None:
+    """Print to stdout; on a terminal, with control characters shown escaped (``text.terminal``),
+    so data cannot move the cursor or recolour the screen. Into a pipe or file: exactly the text."""
+    from .text import terminal
+
+    stream = click.get_text_stream("stdout")
+    if stream.isatty():
+        text = terminal(text, keep_newlines=True)
+    click.echo(text, nl=nl)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,15 +193,17 @@ def main() -> None:
 @main.command()
 @click.argument("path", required=False)
 def validate(path: str | None) -> None:
-    """Check a partner file; list every problem (exit 1) or summarise it."""
+    """Check a partner file: every problem on its own line (exit 1), or a summary."""
     from .report import validate as run
 
     report = run(path)
     if not report.ok:
-        raise ValidationError(list(report.problems))
-    click.echo(report.summary())
+        raise ValidationError(list(report.problems), more=report.more)
+    for line in report.warnings:
+        _echo_err(f"Warning: {_one_line(line)}")
+    _echo(report.summary())
     for name, counts in report.counts().items():
-        click.echo(f"  by {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
+        _echo(f"  by {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
 
 
 HTML_ONLY = ("timeline", "cdn", "tiles", "width", "height", "no_controls")
@@ -124,23 +212,23 @@ STATIC_ONLY = ("dpi", "size")
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("-o", "--output", default=DEFAULT_HTML, show_default=True,
-              help="File to write: .html (interactive) or .png/.svg/.pdf (static, drawn with matplotlib).")
-@click.option("--title", help="Map title (default: from the data).")
-@click.option("--subtitle", help="Line under the title.")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True, help="Language of labels.")
-@click.option("--theme", type=click.Choice(list(THEMES)), default="light", show_default=True)
+@output_option(DEFAULT_HTML, "File to write: .html (interactive) or .png/.svg/.pdf (a static figure).")
+@click.option("--title", help="Map title (default: the dataset's title).")
+@click.option("--subtitle", help="Line under the title (default: what the filters show, e.g. 'Security ties · as of "
+                                 "2023-01-11').")
+@lang_option
+@theme_option("light")
 @click.option("--cdn", is_flag=True, help="Link Leaflet from its CDN instead of inlining it (needs network).")
 @click.option("--timeline", is_flag=True, help="Add a year slider (with play) that grows the network over time.")
-@click.option("--width", help="Map width: pixels (960) or percent (100%, the default).")
-@click.option("--height", help="Map height: pixels (540) or percent (100%, the default).")
-@click.option("--no-controls", "no_controls", is_flag=True, help="Only map, title, legend and credit: a clean slide.")
-@click.option("--tiles", metavar="NAME", help="Add online tiles (xyzservices name) above the bundled basemap.")
-@click.option("--dpi", type=int, help="Static output: dots per inch (default 150).")
+@click.option("--width", help="HTML: map width in pixels (960) or percent (100%, the default).")
+@click.option("--height", help="HTML: map height in pixels (540) or percent (100%, the default).")
+@click.option("--no-controls", "no_controls", is_flag=True, help="HTML: only map, title, legend and credit.")
+@click.option("--tiles", metavar="NAME", help="HTML: online tiles (xyzservices name) above the bundled basemap.")
+@click.option("--dpi", type=int, help="Static output: dots per inch (20-1200; default 150).")
 @click.option("--size", help="Static output: 16:9 (default), 4:3 or WxH in inches.")
 @filter_options
 def render(path, output, title, subtitle, lang, theme, selection, **look) -> None:
-    """Render the selected ties: an interactive map (HTML) or a static figure (PNG/SVG/PDF)."""
+    """Draw the selected ties: an interactive map (HTML) or a static figure (PNG/SVG/PDF)."""
     from .export import save_map, save_static
     from .render import build_map
     from .static import format_for
@@ -154,55 +242,57 @@ def render(path, output, title, subtitle, lang, theme, selection, **look) -> Non
     dataset = _load_selected(path, selection)
     text = {"lang": lang, "theme": theme, "title": title, "subtitle": subtitle}
     if static:
-        sized = {k: look[k] for k in STATIC_ONLY if look[k]}
-        click.echo(save_static(dataset, output, **text, **sized))
+        sized = {k: look[k] for k in STATIC_ONLY if look[k] is not None}
+        _echo(str(save_static(dataset, output, **text, **sized)))
         return
     m = build_map(dataset, **text, offline=not look["cdn"], timeline=look["timeline"], width=look["width"],
                   height=look["height"], controls=not look["no_controls"], tiles=look["tiles"])
-    click.echo(save_map(m, output))
+    _echo(str(save_map(m, output)))
 
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("-o", "--output", default="output/partners.pptx", show_default=True, help="The .pptx to write.")
+@output_option(DEFAULT_DECK, "The .pptx to write.")
 @click.option("--title", help="Deck title (default: the dataset's title).")
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
-@click.option("--theme", type=click.Choice(list(THEMES)), default="presentation", show_default=True)
+@lang_option
+@theme_option("presentation")
 @click.option("--date", "dates", multiple=True, metavar="DATE",
               help="Add a slide of the network on DATE (repeatable; default: a few dates chosen from the data).")
-@click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the slide maps.")
+@click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the slide maps (20-1200).")
 @filter_options
 def slides(path, output, title, lang, theme, dates, dpi, selection) -> None:
-    """Build a PowerPoint deck: all ties, security, economic, the network at a few dates."""
+    """Build a PowerPoint deck: a title slide, a slide per category, the network over time."""
     from .export import save_deck
 
     dataset = _load_selected(path, selection)
     with click.progressbar(length=1, label="Building slides", file=sys.stderr) as bar:
         def progress(done: int, total: int, label: str) -> None:
             bar.length = total
-            bar.update(1, current_item=label)
+            bar.update(1)
 
         written = save_deck(dataset, output, lang=lang, theme=theme, title=title, dates=dates or None,
                             progress=progress, dpi=dpi)
-    click.echo(written)
+    _echo(str(written))
 
 
 @main.command()
 @click.argument("html_file", metavar="OUT.html")
 @click.option("--title", help="Iframe title for screen readers (default: the map's title).")
-@click.option("--width", default="100%", show_default=True)
-@click.option("--height", default="600", show_default=True)
-def embed(html_file, title, width, height) -> None:
+@click.option("--url", help="The address the map is published at (default: the file's name, beside the page).")
+@click.option("--width", help="Iframe width in pixels or percent (default: the map's own width, else 100%).")
+@click.option("--height", help="Iframe height in pixels (default: the map's own height, else 600).")
+@click.option("--aspect", metavar="W:H", help="A responsive wrapper that keeps this ratio (e.g. 16:9).")
+def embed(html_file, title, url, width, height, aspect) -> None:
     """Print an <iframe> snippet that embeds a rendered map in a page or CMS."""
     from .render import embed_snippet
 
-    click.echo(embed_snippet(html_file, title=title, width=width, height=height))
+    _echo(embed_snippet(html_file, title=title, url=url, width=width, height=height, aspect=aspect))
 
 
 @main.command(name="list")
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice([*TABLE_FORMATS, "geojson"]), default="table",
-              show_default=True, help="geojson: the selection as a partner file (QGIS/GDAL read it).")
+              show_default=True, help="table, csv, json, or geojson (the selection as a partner file).")
 @filter_options
 def list_(path, fmt, selection) -> None:
     """Print one row per tie (partner, category, type, status, dates, title)."""
@@ -212,37 +302,39 @@ def list_(path, fmt, selection) -> None:
     if fmt == "geojson":
         from .dump import dumps
 
-        click.echo(dumps(dataset), nl=False)
+        _echo(dumps(dataset), nl=False)
         return
-    click.echo(format_ties(dataset, fmt), nl=False)
+    _echo(format_ties(dataset, fmt), nl=False)
     if fmt == "table":
-        click.echo(totals(dataset))
+        _echo(totals(dataset))
 
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default="md", show_default=True,
+              help="md (Markdown), bibtex, or csl-json.")
 @filter_options
 def sources(path, fmt, selection) -> None:
     """Print the bibliography of every source cited by the selected ties."""
     from .cite import bibliography
 
-    click.echo(bibliography(_load_selected(path, selection), fmt), nl=False)
+    _echo(bibliography(_load_selected(path, selection), fmt), nl=False)
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(LANGS), default="en", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table or json.")
 def types(lang, fmt) -> None:
     """Print the vocabulary: categories, tie types, statuses, kinds, with labels."""
-    from .theme import vocabulary
+    from .i18n import check_lang, vocabulary
 
-    vocab = vocabulary(lang)
+    vocab = vocabulary(check_lang(lang))
     if fmt == "json":
-        click.echo(json.dumps(vocab, ensure_ascii=False, indent=2))
+        _echo(json.dumps(vocab, ensure_ascii=False, indent=2))
         return
     for group, terms in vocab.items():
-        click.echo(f"{group}:")
+        _echo(f"{group}:")
         for term in terms:
-            extra = f"  [{term['categories']}]" if "categories" in term else ""
-            click.echo(f"  {term['value']:<24} {term['label']}{extra}")
+            extra = f"  [{term['categories']}; {term['standing']}]" if "categories" in term else ""
+            _echo(f"  {term['value']:<24} {term['label']}{extra}")

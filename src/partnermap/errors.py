@@ -23,6 +23,12 @@ class UsageError(PartnermapError):
     exit_code = 2
 
 
+class EmptySelection(PartnermapError):
+    """The filters are valid but match no tie: say so instead of drawing an empty map (exit 1)."""
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a partner file, located as precisely as we can."""
@@ -51,8 +57,9 @@ class Problem:
 class ValidationError(DataError):
     """A partner file failed validation; carries every problem found, not just the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], more: int = 0):
         self.problems = tuple(problems)
+        self.more = more  # problems found beyond those kept (the validator keeps a bounded number)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -12,16 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import PartialDate
-from .errors import PartnermapError, UsageError
-from .lifecycle import status_on, steps_by
+from .errors import EmptySelection, UsageError
+from .lifecycle import reached, status_on
 from .model import Dataset, Partner, Tie
 from .vocab import STATUS_RANK, TERMINAL_STATUSES, Category, Status, TieType
-
-
-class EmptySelection(PartnermapError):
-    """The filters are valid but match no tie: say so instead of drawing an empty map."""
-
-    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -97,25 +91,44 @@ def _date(value: str | PartialDate | None, name: str) -> PartialDate | None:
         raise UsageError(f"--{name}: {exc}") from None
 
 
+def _reached(tie: Tie, on: dt.date, known_by: dt.date) -> tuple[tuple[Status, PartialDate], ...]:
+    """The recorded steps (dates as written) whose lifecycle step is reached on ``on``."""
+    effective = dict(tie.steps)
+    return tuple((s, d) for s, d in tie.dates if reached(effective[s], on, known_by))
+
+
 def snapshot(tie: Tie, on: dt.date, known_by: dt.date) -> Tie | None:
-    """The tie as it stood on ``on``: only steps reached by then, status from them."""
-    steps = steps_by(tie.steps, on, known_by)
-    status = status_on(steps, on, known_by)
+    """The tie as it stood on ``on``: only steps reached by then, status from them.
+
+    A tie that had ended by then stays, with its terminal status: the one
+    counting rule shows ended ties (muted) on every view, the default map
+    and the last frame of the timeline alike.
+    """
+    status = status_on(tie.steps, on, known_by)
     if status is None:
         return None
     if on >= known_by:  # the dataset's own date: keep a curated status with no date
         status = tie.status
-    return dataclasses.replace(tie, dates=steps, status=status)
+    return dataclasses.replace(tie, dates=_reached(tie, on, known_by), status=status)
 
 
-def change_since(tie: Tie, since: dt.date, now: Status, known_by: dt.date) -> str | None:
-    """"new", "advanced" or "ended" if the tie moved on or after ``since``."""
-    before = status_on(tie.steps, since - dt.timedelta(days=1), known_by)
+def change_since(tie: Tie, since: dt.date, on: dt.date, known_by: dt.date) -> str | None:
+    """"new", "ended" or "advanced" if a *dated* step of the tie falls on or after ``since`` (up to ``on``).
+
+    Only dated steps count: a treaty stored as in force with no known
+    in-force date has not changed since any date (that status is a curator's
+    statement about the as-of day, not an event).
+    """
+    day_before = since - dt.timedelta(days=1)
+    before = status_on(tie.steps, day_before, known_by)
+    after = status_on(tie.steps, on, known_by)
+    if after is None:
+        return None
     if before is None:
         return "new"
-    if now in TERMINAL_STATUSES and before not in TERMINAL_STATUSES:
+    if after in TERMINAL_STATUSES and before not in TERMINAL_STATUSES:
         return "ended"
-    if STATUS_RANK[now] > STATUS_RANK[before]:
+    if STATUS_RANK[after] > STATUS_RANK[before]:
         return "advanced"
     return None
 
@@ -127,55 +140,91 @@ def _in_range(tie: Tie, since: PartialDate | None, until: PartialDate | None) ->
     return any(d.last_day() >= lo and d.first_day() <= hi for _, d in tie.dates)
 
 
-def _involves(tie: Tie, partners: frozenset[str]) -> bool:
-    return tie.partner in partners or bool(partners.intersection(tie.parties))
+def resolve_partners(dataset: Dataset, wanted: Iterable[str]) -> frozenset[str]:
+    """Partner ids from what a user typed: an id in any case (``aus``) or an exact English name (``Australia``).
+
+    Member states of the file's organisations and groups count too (``--partner CAN`` for NATO's Canada).
+    """
+    by_key: dict[str, str] = {}
+    for p in dataset.partners:
+        by_key.setdefault(p.name.casefold(), p.id)
+        by_key[p.id.casefold()] = p.id
+    for p in dataset.partners:
+        for m in p.members:
+            by_key.setdefault(m.casefold(), m)
+    out, unknown = set(), []
+    for w in wanted:
+        key = str(w).strip().casefold()
+        if key in by_key:
+            out.add(by_key[key])
+        else:
+            unknown.append(str(w))
+    if unknown:
+        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
+        choices = ", ".join(sorted(p.id for p in dataset.partners))
+        raise UsageError(f"unknown partner {shown}; give an id or an English name, one of: {choices}")
+    return frozenset(out)
+
+
+def _involves(tie: Tie, partner: Partner, partners: frozenset[str]) -> bool:
+    """A tie with X, a multilateral tie naming X among its parties, or a tie with a grouping X belongs to."""
+    return (tie.partner in partners or bool(partners.intersection(tie.parties))
+            or bool(partners.intersection(partner.members)))
+
+
+def _keep(tie: Tie, partner: Partner, sel: Selection, view_day: dt.date | None, changes_day: dt.date | None,
+          known_by: dt.date) -> Tie | None:
+    """The tie as the view shows it, or None if the selection leaves it out."""
+    if view_day is not None:
+        tie = snapshot(tie, view_day, known_by)
+        if tie is None:
+            return None
+    if changes_day is not None:
+        change = change_since(tie, changes_day, view_day or known_by, known_by)
+        if change:
+            tie = dataclasses.replace(tie, change=change)
+    if sel.categories and tie.category not in sel.categories:
+        return None
+    if sel.types and tie.type not in sel.types:
+        return None
+    if sel.statuses and tie.status not in sel.statuses:
+        return None
+    if sel.partners and not _involves(tie, partner, sel.partners):
+        return None
+    if (sel.since or sel.until) and not _in_range(tie, sel.since, sel.until):
+        return None
+    return tie
 
 
 def select(dataset: Dataset, selection: Selection | None = None, **kwargs) -> Dataset:
     """Filter ``dataset`` (pass a ``Selection`` or the keyword arguments of ``Selection.build``).
 
-    ``--partner X`` keeps X's own ties and the multilateral ties naming X among
-    their parties (the Quad for Australia), since that is what "Australia's
-    ties" means to a reader.
+    ``--partner X`` keeps X's own ties, the multilateral ties naming X among
+    their parties, and the ties of organisations and groups X is a member of
+    (the Quad for Australia): that is what "Australia's ties" means to a reader.
+    The view remembers its selection (``Dataset.selection``) so titles can say
+    what is shown.
     """
     sel = selection if selection is not None else Selection.build(**kwargs)
-    known = {p.id for p in dataset.partners} | {m for p in dataset.partners for m in p.members}
-    unknown = sorted(sel.partners - known)
-    if unknown:
-        raise UsageError(
-            f"unknown partner {', '.join(unknown)}; choose from: {', '.join(sorted(p.id for p in dataset.partners))}"
-        )
+    if sel.partners:
+        sel = dataclasses.replace(sel, partners=resolve_partners(dataset, sel.partners))
     known_by = dataset.as_of.last_day()
-    view_day = sel.as_of.last_day() if sel.as_of else None
+    if sel.as_of is not None and sel.as_of.first_day() > known_by:
+        raise UsageError(f"--as-of {sel.as_of} is after the data's as-of date {dataset.as_of}")
+    # "--as-of 2025" is the end of 2025, or the data's own day if that comes first: it vouches for no later day
+    view_day = min(sel.as_of.last_day(), known_by) if sel.as_of else None
     changes_day = sel.changes_since.first_day() if sel.changes_since else None
+    if changes_day is not None and changes_day > (view_day or known_by):
+        raise UsageError(f"--changes-since {sel.changes_since} is after the date shown "
+                         f"({(view_day or known_by).isoformat()}): nothing can have changed yet")
     partners: list[Partner] = []
     for partner in dataset.partners:
-        ties = []
-        for tie in partner.ties:
-            if view_day is not None:
-                tie = snapshot(tie, view_day, known_by)
-                if tie is None:
-                    continue
-            change = change_since(tie, changes_day, tie.status, known_by) if changes_day else None
-            if tie.status in TERMINAL_STATUSES and view_day is not None and change != "ended":
-                continue  # ended before the snapshot: no longer part of that network
-            if change:
-                tie = dataclasses.replace(tie, change=change)
-            if sel.categories and tie.category not in sel.categories:
-                continue
-            if sel.types and tie.type not in sel.types:
-                continue
-            if sel.statuses and tie.status not in sel.statuses:
-                continue
-            if sel.partners and not _involves(tie, sel.partners):
-                continue
-            if (sel.since or sel.until) and not _in_range(tie, sel.since, sel.until):
-                continue
-            ties.append(tie)
+        ties = [t for t in (_keep(tie, partner, sel, view_day, changes_day, known_by) for tie in partner.ties) if t]
         if ties:
             partners.append(dataclasses.replace(partner, ties=tuple(ties)))
     if not partners:
         raise EmptySelection(f"{dataset.source}: no ties match {sel.describe() or 'the selection'}")
     return dataclasses.replace(
         dataset, partners=tuple(partners), view_date=view_day, changes_since=changes_day,
+        selection=sel if sel != Selection() else None,
     )

@@ -136,6 +136,37 @@ def cut_to_window(line: list[Point], window: Window) -> list[list[Point]]:
     return pieces
 
 
+# Above this latitude a great circle is no longer drawable truthfully in Web Mercator (Leaflet
+# clamps at 85.05 degrees, so an Arctic route becomes a flat run along the top edge): such a
+# link is drawn as a plain arc inside the window instead. The same path goes to every renderer.
+POLAR_LAT = 80.0
+LINK_POINTS = 48
+
+
+def _planar_arc(a: Point, b: Point, n: int) -> list[Point]:
+    return [(a[0] + (b[0] - a[0]) * i / (n - 1), a[1] + (b[1] - a[1]) * i / (n - 1)) for i in range(n)]
+
+
+def link_path(focal: Point, anchor: Point, window: Window, bend: float = 0.0,
+              n: int = LINK_POINTS) -> tuple[list[Point], bool]:
+    """The line of one link, inside the window, in one piece: (points, is_great_circle).
+
+    The great circle from the focal anchor when it stays inside the window and
+    below ``POLAR_LAT``; otherwise a plain arc to the partner's anchor as the
+    window places it, bent the same way. Never cut in pieces, so no stray
+    segment appears on the far side of the map.
+    """
+    a = window.point(focal)
+    line = bow(great_circle(a, anchor, n), bend)
+    inside = all(window.west <= x <= window.east for x, _ in line)
+    if inside and max(abs(y) for _, y in line) <= POLAR_LAT:
+        return line, True
+    b = window.point(anchor)
+    arc = bow(_planar_arc(a, b, n), bend or 0.12)
+    # keep the bent arc off the poles too
+    return [(x, max(-POLAR_LAT, min(POLAR_LAT, y))) for x, y in arc], False
+
+
 def label_point(geom: BaseGeometry) -> Point:
     """Where a name goes: the visual centre (pole of inaccessibility) of the largest part."""
     from shapely.ops import polylabel

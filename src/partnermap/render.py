@@ -26,10 +26,11 @@ from urllib.parse import quote
 import folium
 from branca.element import Element, Figure, MacroElement
 
-from . import theme as th
 from .errors import UsageError
-from .layers import MapText, payload
 from .model import Dataset
+from .payload import payload
+from .scene import scene
+from .text import check_text
 
 LEAFLET_VERSION = "1.9.3"
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
@@ -61,9 +62,19 @@ def leaflet_css() -> str:
     return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
 
 
-@lru_cache(maxsize=2)
+# The map script, in the order the files depend on each other: one classic script, no bundler.
+JS_FILES = ("decode.js", "rules.js", "dom.js", "popup.js", "layers.js", "controls.js", "map.js")
+
+
+@lru_cache(maxsize=4)
 def _asset(name: str) -> str:
     return (resources.files("partnermap") / "assets" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def map_script() -> str:
+    """The map script: ``assets/js/*.js`` concatenated in dependency order (``JS_FILES``)."""
+    return "\n".join(_asset(f"js/{name}") for name in JS_FILES)
 
 
 def script_json(value: object) -> str:
@@ -106,7 +117,7 @@ class NetworkLayer(MacroElement):
 def _head_assets(offline: bool) -> str:
     css = f"<style>{leaflet_css()}</style>" if offline else f'<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css"/>'
     js = f"<script>{leaflet_js()}</script>" if offline else f'<script src="{LEAFLET_CDN}/leaflet.js"></script>'
-    return f"{css}\n<style>{_asset('partnermap.css')}</style>\n{js}\n<script>{_asset('partnermap.js')}</script>"
+    return f"{css}\n<style>{_asset('partnermap.css')}</style>\n{js}\n<script>{map_script()}</script>"
 
 
 def _stable_ids(root: Element) -> None:
@@ -179,13 +190,12 @@ def build_map(
     slide). ``tiles`` adds an online tile layer above the bundled basemap,
     which still shows where tiles fail to load.
     """
-    text = MapText(th.check_text(title, "title"), th.check_text(subtitle, "subtitle"))
-    data = payload(dataset, lang=lang, theme=th.get_theme(theme), text=text, timeline=timeline)
-    data["meta"]["controls"] = controls
+    sc = scene(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle)
+    data = payload(sc, dataset, timeline=timeline, controls=controls)
     if tiles:
         data["tiles"] = tile_layer(tiles)
-    center = data["view"]["center"]
-    m = folium.Map(location=center, zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
+    x0, x1, y0, y1 = sc.extent
+    m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
                    width=parse_size(width, "width"), height=parse_size(height, "height"),
                    world_copy_jump=False, control_scale=False, zoom_control=controls,
                    zoom_snap=0.25, zoom_delta=0.5)
@@ -196,6 +206,10 @@ def build_map(
     figure = m.get_root()
     figure.title = html.escape(data["meta"]["title"], quote=True)
     figure.header.add_child(RawHTML(_head_assets(offline)), name="partnermap_assets")
+    if width is not None or height is not None:
+        size = f"{parse_size(width, 'width')}x{parse_size(height, 'height')}"
+        figure.header.add_child(RawHTML(f'<meta name="partnermap:size" content="{html.escape(size)}">'),
+                                name="partnermap_size")
     m.add_child(NetworkLayer(data), name="partnermap_network")
     _stable_ids(figure)
     return m
@@ -206,21 +220,59 @@ def to_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
-def embed_snippet(path: str | Path, *, title: str | None = None, width: str | int = "100%",
-                  height: str | int = 600) -> str:
-    """An ``<iframe>`` for a rendered map, titled for screen readers (the map's own title by default)."""
+ASPECT = re.compile(r"(\d{1,3})\s*[:/x]\s*(\d{1,3})")
+
+
+def _size_of(html_text: str) -> tuple[str | None, str | None]:
+    """The width and height a map was rendered at (``render --width/--height``), if fixed."""
+    found = re.search(r'<meta name="partnermap:size" content="([^"]*)x([^"]*)"', html_text)
+    return (found.group(1), found.group(2)) if found else (None, None)
+
+
+def _embed_url(url: str | None, path: Path) -> str:
+    if url is None:
+        return quote(path.name)  # quoted: a file named "javascript:..." stays a relative URL
+    url = check_text(url, "url").strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    if scheme not in ("", "http", "https") or re.search(r"[\s<>\"'`\\{}]", url) or url.startswith("//"):
+        raise UsageError(f"--url {url[:80]!r}: give an http(s) address or a relative path, without spaces or quotes")
+    return url
+
+
+def embed_snippet(path: str | Path, *, title: str | None = None, url: str | None = None,
+                  width: str | int | None = None, height: str | int | None = None,
+                  aspect: str | None = None) -> str:
+    """An ``<iframe>`` for a rendered map, titled for screen readers (the map's own title by default).
+
+    ``url``: where the map is published (default: its file name, for a page beside it).
+    Width and height default to the size the map was rendered at (100% and 600 for a
+    responsive map). ``aspect="16:9"`` wraps it in a box that keeps that ratio at any width.
+    """
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"{p}: no such file; render the map first")
+    text = p.read_text(encoding="utf-8", errors="replace")
     if title is None:
-        found = re.search(r"<title>(.*?)</title>", p.read_text(encoding="utf-8", errors="replace"), re.S)
+        found = re.search(r"<title>(.*?)</title>", text, re.S)
         title = html.unescape(found.group(1)) if found else p.stem
-    title = th.check_text(title, "title")
-    w, h = parse_size(width, "width"), parse_size(height, "height")
-    attrs = {
-        "src": quote(p.name), "title": title,  # quoted: a file named "javascript:..." stays a relative URL
-        "width": w, "height": h,
-        "style": "border:0;max-width:100%", "loading": "lazy", "allowfullscreen": "",
-    }
-    body = " ".join(f'{k}="{html.escape(str(v), quote=True)}"' if v != "" else k for k, v in attrs.items())
-    return f"<iframe {body}></iframe>"
+    title = check_text(title, "title")
+    own_w, own_h = _size_of(text)
+    src = _embed_url(url, p)
+    if aspect is not None:
+        m = ASPECT.fullmatch(str(aspect).strip())
+        if not m or not int(m.group(1)) or not int(m.group(2)):
+            raise UsageError(f"--aspect {str(aspect)[:20]!r}: give a ratio such as 16:9 or 4:3")
+        ratio = f"{int(m.group(1))} / {int(m.group(2))}"
+        frame = {"src": src, "title": title, "style": "position:absolute;inset:0;width:100%;height:100%;border:0",
+                 "loading": "lazy", "allowfullscreen": ""}
+        wrapper = f"position:relative;width:100%;max-width:100%;aspect-ratio:{ratio}"
+        return f'<div style="{html.escape(wrapper, quote=True)}"><iframe {_attrs(frame)}></iframe></div>'
+    w = parse_size(width if width is not None else own_w or "100%", "width")
+    h = parse_size(height if height is not None else own_h or 600, "height")
+    frame = {"src": src, "title": title, "width": w, "height": h, "style": "border:0;max-width:100%",
+             "loading": "lazy", "allowfullscreen": ""}
+    return f"<iframe {_attrs(frame)}></iframe>"
+
+
+def _attrs(attrs: dict) -> str:
+    return " ".join(f'{k}="{html.escape(str(v), quote=True)}"' if v != "" else k for k, v in attrs.items())

@@ -17,6 +17,8 @@ class Report:
     file: str
     problems: tuple[Problem, ...]
     dataset: Dataset | None = None
+    more: int = 0  # problems beyond those kept
+    warnings: tuple[str, ...] = ()  # things that are allowed but look wrong
 
     @property
     def ok(self) -> bool:

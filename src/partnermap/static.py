@@ -1,55 +1,49 @@
-"""The map as a static figure (PNG, SVG, PDF) for documents and slides, drawn with matplotlib.
+"""The scene as a static figure (PNG, SVG, PDF) for documents and slides, drawn with matplotlib.
 
-The figure shows what the interactive map shows with every overlay on:
-territories filled by each partner's dominant category, links from the focal
-capital coloured by category (width: number of ties; dashed: nothing in force;
-dotted vermillion: friction only), organisations outlined, partner names, a
-legend, a title and a credit line. Groups (Quad, CPTPP…) are not drawn: on the
-interactive map they are outlines switched off by default.
+``build_figure`` is a short pipeline over ``scene.Scene`` — header, basemap,
+territories, groupings, links, labels, legend — so the figure shows exactly
+what the interactive map shows on load: the same fills, friction marks,
+groupings, headquarters, labels, legend rows and legend corner.
 
 Projection: plate carrée (equirectangular), in the same 360° longitude window
-centred on the focal country as the interactive map. The links are computed
-as great circles in longitude/latitude and cut at that window's edges
-(``layers.link_paths``), so drawing them in lon/lat coordinates keeps the
-static figure's geometry identical to the interactive map's, with no
-re-projection of cut arcs and no extra dependency (cartopy). A partner network
-spans the globe across the Pacific, where no single projection is good;
-Web Mercator (Leaflet's) inflates the high latitudes the transpacific arcs
-pass through and cannot show them near the poles, while plate carrée keeps
-both axes linear and distorts little in the cropped, mid-latitude views most
-figures show. The view is cropped to the partners' extent plus a margin, then
-widened in one direction to fill the frame.
+centred on the focal country as the interactive map, with the scene's
+one-piece link paths; the view is the scene's extent, widened in one
+direction to fill the frame. A partner network spans the globe across the
+Pacific, where no single projection is good; plate carrée keeps both axes
+linear and distorts little in the cropped views most figures show, and needs
+no re-projection of the paths (no cartopy).
 
 matplotlib is imported inside functions: ``import partnermap`` and the CLI
 stay fast, and pyplot (global state, GUI backends) is never used — figures
-are ``matplotlib.figure.Figure`` objects on the Agg canvas.
+are ``matplotlib.figure.Figure`` objects on the Agg canvas. Every text drawn
+goes through ``text.mpl`` (no mathtext: ``$`` is a dollar sign; control
+characters are replaced; long text is cut).
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
 import warnings
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from . import theme as th
+from . import rules
 from .basemap import member_points
 from .basemap import shapes as basemap_shapes
 from .errors import PartnermapWarning, UsageError
-from .geo import Window, label_point, outline
-from .layers import credit, default_title, link_paths
-from .model import Dataset, Partner, Tie
-from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Category, Kind, Nature, Relationship
+from .geo import Window, outline
+from .model import Dataset
+from .scene import NOTE_WRAP, Scene, fit_extent, legend_columns, scene
+from .text import mpl
+from .theme import CJK_FONTS, FONT_FAMILY, Theme, get_theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -59,13 +53,7 @@ SIZES: dict[str, tuple[float, float]] = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.
 MAX_INCHES = 100.0
 MAX_PIXELS = 200_000_000  # a 16:9 figure at 1500 dpi; beyond that Agg runs out of memory
 DPI_RANGE = (20, 1200)
-# Main parts of a territory (those at least this fraction of its largest part) set the view's
-# extent, so Macquarie Island or Réunion do not widen the map to half the world.
-MAIN_PART_FRACTION = 0.1
-MARGIN_FRACTION, MARGIN_MIN_DEG, MIN_SPAN_DEG = 0.06, 4.0, 30.0
-FILL_ALPHA_CONTESTED = 0.25
-FOCAL_FILL_ALPHA = 0.75
-MUTED_ALPHA = 0.25  # links unchanged since --changes-since
+LEGEND_LOC = {"bottom-right": "lower right", "bottom-left": "lower left", "top-right": "upper right"}
 
 _cjk_warned = False
 
@@ -83,8 +71,8 @@ def parse_size(size: str) -> tuple[float, float]:
         w, h = float(m.group(1)), float(m.group(2))
         if 0 < w <= MAX_INCHES and 0 < h <= MAX_INCHES:
             return (w, h)
-    raise UsageError(f"--size {size!r}: give 16:9 (13.333x7.5 in), 4:3 (10x7.5 in) or WIDTHxHEIGHT in inches "
-                     f"such as 12x6.75 (each side above 0 and at most {MAX_INCHES:g})")
+    raise UsageError(f"--size {str(size)[:40]!r}: give 16:9 (13.333x7.5 in), 4:3 (10x7.5 in) or WIDTHxHEIGHT in "
+                     f"inches such as 12x6.75 (each side above 0 and at most {MAX_INCHES:g})")
 
 
 def _check_dpi(dpi: int, size: tuple[float, float]) -> int:
@@ -110,7 +98,7 @@ def find_cjk_font() -> str | None:
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in th.CJK_FONTS if name in installed), None)
+    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def _font_families(lang: str) -> list[str]:
@@ -118,113 +106,22 @@ def _font_families(lang: str) -> list[str]:
     global _cjk_warned
     cjk = find_cjk_font()
     if cjk is None:
-        if lang == "ja" and not _cjk_warned:
+        if lang in ("ja", "zh", "ko") and not _cjk_warned:
             _cjk_warned = True  # once per process: every figure of a deck would repeat it
             warnings.warn(PartnermapWarning(
                 "no CJK font found; Japanese labels will show as boxes: install fonts-noto-cjk "
-                f"(or one of: {', '.join(th.CJK_FONTS)})"), stacklevel=3)
-        return [th.FONT_FAMILY]
-    return [cjk, th.FONT_FAMILY] if lang == "ja" else [th.FONT_FAMILY, cjk]
+                f"(or one of: {', '.join(CJK_FONTS)})"), stacklevel=3)
+        return [FONT_FAMILY]
+    return [cjk, FONT_FAMILY] if lang in ("ja", "zh", "ko") else [FONT_FAMILY, cjk]
 
 
-# ---- what to draw (plain data, no matplotlib) -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkState:
-    """How one link looks, from the ties it stands for (the map script's ``linkState``)."""
-
-    count: int  # ties still in the network (all of them if every one ended)
-    pending: bool  # none in force or held
-    ended: bool  # every tie ended or cancelled
-    friction: bool  # every tie is friction
-    changed: bool  # some tie changed since --changes-since
-
-
-def link_state(ties: tuple[Tie, ...]) -> LinkState:
-    live = [t for t in ties if t.status not in TERMINAL_STATUSES]
-    return LinkState(
-        count=len(live) or len(ties),
-        pending=not any(t.status in ACTIVE_STATUSES for t in live),
-        ended=not live,
-        friction=all(t.nature is Nature.FRICTION for t in ties),
-        changed=any(t.change for t in ties),
-    )
-
-
-def dominant_category(partner: Partner) -> tuple[Category, int]:
-    """The category with most ties still in the network (earlier category wins a draw), and their total.
-
-    Only ended ties: the first category that has any, total 0 (drawn faintest).
-    """
-    counts = Counter(t.category for t in partner.ties if t.status not in TERMINAL_STATUSES)
-    best = None
-    for cat in Category:
-        if counts[cat] and (best is None or counts[cat] > counts[best]):
-            best = cat
-    if best is None:
-        best = next(c for c in Category if any(t.category is c for t in partner.ties))
-    return best, sum(counts.values())
+# ---- geometry helpers ---------------------------------------------------------------------
 
 
 def _parts(geom: BaseGeometry) -> list[Polygon]:
     if isinstance(geom, MultiPolygon):
         return list(geom.geoms)
     return [geom] if isinstance(geom, Polygon) else []
-
-
-def _main_bounds(geom: BaseGeometry) -> list[tuple[float, float, float, float]]:
-    parts = _parts(geom)
-    if not parts:
-        return []
-    largest = max(p.area for p in parts)
-    return [p.bounds for p in parts if p.area >= MAIN_PART_FRACTION * largest]
-
-
-def _extent(dataset: Dataset, window: Window, shifted: dict[str, BaseGeometry], links: list,
-            focal: BaseGeometry | None) -> tuple[float, ...]:
-    """(x0, x1, y0, y1): the focal country and the drawn partners' main territory, anchors and links,
-    plus a margin."""
-    xs, ys = [], []
-    fx, fy = window.point(dataset.focal.anchor)
-    xs.append(fx)
-    ys.append(fy)
-    for x0, y0, x1, y1 in _main_bounds(focal) if focal is not None else ():
-        xs += [x0, x1]
-        ys += [y0, y1]
-    for p in dataset.partners:
-        if p.kind is Kind.GROUP:
-            continue
-        ax_, ay_ = window.point(p.anchor)
-        xs.append(ax_)
-        ys.append(ay_)
-        for x0, y0, x1, y1 in _main_bounds(shifted[p.id]):
-            xs += [x0, x1]
-            ys += [y0, y1]
-    for _partner, _cat, _ties, pieces in links:
-        for piece in pieces:
-            xs += [x for x, _ in piece]
-            ys += [y for _, y in piece]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    mx = max(MARGIN_MIN_DEG, MARGIN_FRACTION * (x1 - x0))
-    my = max(MARGIN_MIN_DEG, MARGIN_FRACTION * (y1 - y0))
-    return x0 - mx, x1 + mx, y0 - my, y1 + my
-
-
-def _fit(extent: tuple[float, ...], aspect: float, window: Window) -> tuple[float, float, float, float]:
-    """Grow the extent in one direction to the frame's height/width ``aspect``; keep it on the globe."""
-    x0, x1, y0, y1 = extent
-    w = max(x1 - x0, MIN_SPAN_DEG)
-    h = max(y1 - y0, MIN_SPAN_DEG * aspect)
-    if h / w < aspect:
-        h = w * aspect
-    else:
-        w = h / aspect
-    w, h = min(w, 360.0), min(h, 180.0)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    x0 = min(max(cx - w / 2, window.west), window.east - w)
-    y0 = min(max(cy - h / 2, -90.0), 90.0 - h)
-    return x0, x0 + w, y0, y0 + h
 
 
 @lru_cache(maxsize=4)
@@ -240,9 +137,6 @@ def _basemap(west: float) -> tuple[tuple[str, BaseGeometry], ...]:
         extra += [translate(p, xoff=360.0) for p in parts if p.bounds[0] < window.west]
         out.append((country_id, MultiPolygon(parts + extra) if extra else geom))
     return tuple(out)
-
-
-# ---- matplotlib ---------------------------------------------------------------------------
 
 
 def _path(geom: BaseGeometry):
@@ -265,54 +159,54 @@ def _path(geom: BaseGeometry):
     return MPath(np.concatenate(verts), np.concatenate(codes))
 
 
-def _dashes(pattern: tuple[float, ...]):
-    return (0, pattern)
+def _dash(pattern):
+    return "solid" if pattern is None else (0, tuple(pattern))
 
 
-def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
-                 subtitle: str | None = None, size: str = "16:9", dpi: int = 150,
-                 credit_where: str = "credit_static") -> Figure:
-    """The (filtered) network as a ``matplotlib.figure.Figure`` (Agg canvas, no pyplot).
+# ---- the pipeline -------------------------------------------------------------------------
 
-    ``title`` defaults to "<focal>'s partner network"; ``subtitle`` to none.
-    ``size``: see ``parse_size``. ``credit_where``: the ``theme.UI_LABELS`` key
-    saying where the sources are (the data file; a deck's speaker notes).
-    Save it with ``figure_bytes``.
-    """
-    import matplotlib.patheffects as pe
+
+@dataclass
+class _Canvas:
+    """The figure being drawn and what every step needs."""
+
+    fig: Any
+    ax: Any
+    sc: Scene
+    look: Theme
+    style: dict  # theme.rules_style("figure")
+    families: list[str]
+    window: Window
+    frame: tuple[float, float, float, float]  # x0, x1, y0, y1 shown
+
+    def font(self, size_pt: float, bold: bool = False, italic: bool = False):
+        from matplotlib.font_manager import FontProperties
+
+        return FontProperties(family=self.families, size=size_pt, weight="bold" if bold else "normal",
+                              style="italic" if italic else "normal")
+
+    def halo(self):
+        import matplotlib.patheffects as pe
+
+        return [pe.withStroke(linewidth=self.look.figure.halo_pt, foreground=self.look.halo)]
+
+
+def _canvas(sc: Scene, size: str, dpi: int, header: bool = True) -> _Canvas:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import LineCollection, PatchCollection
-    from matplotlib.colors import to_rgba
     from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, PathPatch
 
-    lang = th.check_lang(lang)
-    title, subtitle = th.check_text(title, "title"), th.check_text(subtitle, "subtitle")
-    look, style = th.get_theme(theme), th.get_figure_style(theme)
+    look = get_theme(sc.theme)
+    fs = look.figure
     width_in, height_in = parse_size(size)
     dpi = _check_dpi(dpi, (width_in, height_in))
-    families = _font_families(lang)
-
-    def font(size_pt: float, bold: bool = False) -> FontProperties:
-        return FontProperties(family=families, size=size_pt, weight="bold" if bold else "normal")
-
-    halo = [pe.withStroke(linewidth=style.halo_pt, foreground=look.halo)]
-    window = Window.centred_on(dataset.focal.anchor[0])
-    shifted = {p.id: window.geometry(p.geometry) for p in dataset.partners if p.kind is not Kind.GROUP}
-    links = list(link_paths(dataset, window))
-    title = title or default_title(dataset, lang)
-
     fig = Figure(figsize=(width_in, height_in), dpi=dpi, facecolor=look.panel)
     FigureCanvasAgg(fig)
-    # Without a CJK font we warned once already; matplotlib would add one warning per missing glyph.
-    fig._partnermap_quiet_glyphs = lang == "ja" and len(families) == 1
-
-    # Header (title, subtitle) and footer (credit) bands, in inches, around a full-width map.
     pad = 0.22
-    header = pad + style.title_pt * 1.3 / 72 + (style.subtitle_pt * 1.45 / 72 if subtitle else 0) + pad * 0.6
-    footer = pad * 0.5 + style.credit_pt * 1.5 / 72 + pad * 0.5
+    if header:
+        header = pad + fs.title_pt * 1.3 / 72 + (fs.subtitle_pt * 1.45 / 72 if sc.subtitle else 0) + pad * 0.6
+    else:  # a slide: the title is the slide's own title placeholder, above the picture
+        header = 0.05
+    footer = pad * 0.5 + fs.credit_pt * 1.5 / 72 + pad * 0.5
     map_h = height_in - header - footer
     if map_h < 1.0:
         raise UsageError(f"--size {size!r}: too small for a map under the title; give at least 3 in of height")
@@ -322,170 +216,285 @@ def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", ti
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    base = _basemap(window.west)
-    focal_geom = next((g for i, g in base if i == dataset.focal.id), None)
-    x0, x1, y0, y1 = _fit(_extent(dataset, window, shifted, links, focal_geom), map_h / width_in, window)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+    window = Window(sc.west)
+    frame = fit_extent(sc.extent, map_h / width_in, window.west)
+    ax.set_xlim(frame[0], frame[1])
+    ax.set_ylim(frame[2], frame[3])
     ax.set_aspect("equal", adjustable="box", anchor="C")
+    return _Canvas(fig, ax, sc, look, look.rules_style("figure"), _font_families(sc.lang), window, frame)
 
-    fig.text(pad / width_in, 1 - (pad + style.title_pt / 72) / height_in, title, fontproperties=font(style.title_pt,
-             True), color=look.text, ha="left", va="baseline", gid="title")
-    if subtitle:
-        fig.text(pad / width_in, 1 - (pad + style.title_pt * 1.3 / 72 + style.subtitle_pt / 72) / height_in,
-                 subtitle, fontproperties=font(style.subtitle_pt), color=look.text, ha="left", va="baseline",
-                 gid="subtitle")
-    fig.text(pad / width_in, pad * 0.5 / height_in, credit(dataset, lang, credit_where),
-             fontproperties=font(style.credit_pt), color=look.text, alpha=0.8, ha="left", va="bottom", gid="credit")
 
-    # Basemap, then the focal country's territory.
-    ax.add_collection(PatchCollection([PathPatch(_path(g)) for _, g in base], facecolor=look.land,
-                                      edgecolor=look.border, linewidth=style.border_pt, zorder=1, gid="basemap"))
-    if focal_geom is not None:
-        ax.add_patch(PathPatch(_path(focal_geom), facecolor=to_rgba(th.FOCAL_COLOR, FOCAL_FILL_ALPHA),
-                               edgecolor=th.FOCAL_COLOR, linewidth=style.outline_pt * 1.5, zorder=4, gid="focal"))
+def _header(c: _Canvas) -> None:
+    fs, (w, h) = c.look.figure, c.fig.get_size_inches()
+    pad = 0.22
+    c.fig.text(pad / w, 1 - (pad + fs.title_pt / 72) / h, mpl(c.sc.title), fontproperties=c.font(fs.title_pt, True),
+               color=c.look.text, ha="left", va="baseline", gid="title", parse_math=False)
+    if c.sc.subtitle:
+        c.fig.text(pad / w, 1 - (pad + fs.title_pt * 1.3 / 72 + fs.subtitle_pt / 72) / h, mpl(c.sc.subtitle),
+                   fontproperties=c.font(fs.subtitle_pt), color=c.look.text, ha="left", va="baseline",
+                   gid="subtitle", parse_math=False)
+    _credit(c)
 
-    # Territories: one fill per state in its dominant category, organisations outlined.
-    dominant = {p.id: dominant_category(p) for p in dataset.partners if p.kind is not Kind.GROUP}
-    max_total = max([1, *(n for _, n in dominant.values())])
-    seen_contested = seen_organisation = False
-    for p in dataset.partners:
-        if p.kind is Kind.GROUP:
+
+def _credit(c: _Canvas) -> None:
+    fs, (w, h) = c.look.figure, c.fig.get_size_inches()
+    pad = 0.22
+    c.fig.text(pad / w, pad * 0.5 / h, mpl(c.sc.credit, 400), fontproperties=c.font(fs.credit_pt), color=c.look.text,
+               alpha=0.8, ha="left", va="bottom", gid="credit", parse_math=False)
+
+
+def _basemap_and_focal(c: _Canvas) -> None:
+    from matplotlib.collections import PatchCollection
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import PathPatch
+
+    base = _basemap(c.window.west)
+    c.ax.add_collection(PatchCollection([PathPatch(_path(g)) for _, g in base], facecolor=c.look.land,
+                                        edgecolor=c.look.border, linewidth=c.look.figure.border_pt, zorder=1,
+                                        gid="basemap"))
+    focal = next((g for i, g in base if i == c.sc.focal.id), None)
+    if focal is not None:
+        color = c.style["focal"]
+        c.ax.add_patch(PathPatch(_path(focal), facecolor=to_rgba(color, c.look.focal_fill), edgecolor=color,
+                                 linewidth=c.look.figure.outline_pt * 1.5, zorder=4, gid="focal"))
+
+
+def _territories(c: _Canvas, dataset: Dataset) -> None:
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import PathPatch
+
+    fs = c.look.figure
+    by_id = {p.id: p for p in dataset.partners}
+    for mark in c.sc.partners:
+        geom = c.window.geometry(by_id[mark.id].geometry)
+        fill = rules.fill_style(rules.Primary(mark.fill, mark.friction, mark.tier), c.style)
+        color = fill["color"] or c.style["contested"]
+        contested = mark.fill == rules.CONTESTED
+        patch = PathPatch(_path(geom), facecolor=to_rgba(color, fill["opacity"]) if fill["color"] else "none",
+                          edgecolor=to_rgba(color, 0.9), linewidth=fs.outline_pt, zorder=2,
+                          hatch=fs.hatch if contested else None)
+        patch.set_gid(f"territory:{mark.id}")
+        c.ax.add_patch(patch)
+        if mark.friction:
+            rim = PathPatch(_path(geom), fill=False, edgecolor=c.style["friction"], linewidth=fs.friction_outline_pt,
+                            linestyle=_dash(fs.dash_friction), capstyle="round", zorder=3)
+            rim.set_gid(f"friction:{mark.id}")
+            c.ax.add_patch(rim)
+
+
+def _groupings(c: _Canvas, dataset: Dataset) -> None:
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import PathPatch
+
+    fs = c.look.figure
+    by_id = {p.id: p for p in dataset.partners}
+    for g in c.sc.groups:
+        shape = c.window.geometry(outline(by_id[g.id].geometry, keep=member_points(g.members)))
+        patch = PathPatch(_path(shape), facecolor=to_rgba(g.color, c.look.group_tint) if g.tint else "none",
+                          edgecolor=to_rgba(g.color, 0.9), linewidth=fs.grouping_pt,
+                          linestyle=_dash(c.look.grouping_dash(g.dash, "figure")), zorder=3.5)
+        patch.set_gid(f"grouping:{g.id}")
+        c.ax.add_patch(patch)
+        if g.hq is not None:
+            c.ax.add_line(Line2D([g.hq[0]], [g.hq[1]], marker="o", markersize=fs.hq_marker_pt, markerfacecolor=g.color,
+                                 markeredgecolor=c.look.halo, markeredgewidth=1.0, linestyle="none", zorder=7,
+                                 gid=f"hq:{g.id}"))
+
+
+def _links(c: _Canvas) -> None:
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
+    changes = c.sc.changes_since is not None
+    max_counts = dict(c.sc.max_counts)
+    for link in c.sc.links:
+        s = rules.link_style(link.state, max_counts[link.category], link.category, c.style, changes)
+        cap = "round" if s["dash"] == c.style["dashFriction"] or s["dash"] is None else "butt"
+        c.ax.add_collection(LineCollection([link.path], colors=[to_rgba(s["color"], s["opacity"])],
+                                           linewidths=s["weight"], linestyles=_dash(s["dash"]), capstyle=cap,
+                                           zorder=5, gid=f"link:{link.partner}:{link.category}"))
+        if s["overlay"]:
+            o = s["overlay"]
+            c.ax.add_collection(LineCollection([link.path], colors=[to_rgba(o["color"], o["opacity"])],
+                                               linewidths=o["weight"], linestyles=_dash(o["dash"]), capstyle="round",
+                                               zorder=5.5, gid=f"friction-mark:{link.partner}:{link.category}"))
+
+
+def _labels(c: _Canvas) -> tuple[list, list]:
+    """(fixed labels, labels to declutter in priority order)."""
+    from matplotlib.lines import Line2D
+
+    fs, sc = c.look.figure, c.sc
+    x0, x1, y0, y1 = c.frame
+    fx, fy = sc.focal.anchor
+    c.ax.add_line(Line2D([fx], [fy], marker="o", markersize=fs.focal_marker_pt, markerfacecolor=c.style["focal"],
+                         markeredgecolor=c.look.halo, markeredgewidth=1.5, linestyle="none", zorder=7,
+                         gid="focal-marker"))
+    focal = c.ax.annotate(mpl(sc.focal.label), (fx, fy), xytext=(fs.focal_marker_pt * 0.8, 0),
+                          textcoords="offset points", ha="left", va="center", color=c.look.text,
+                          fontproperties=c.font(fs.label_pt * 1.15, True), path_effects=c.halo(), zorder=8,
+                          annotation_clip=True, gid="label:focal", parse_math=False)
+    candidates: list[tuple[int, Any]] = []
+    for g in sc.groups:
+        if g.hq is not None:
+            text = c.ax.annotate(mpl(g.label), g.hq, xytext=(fs.hq_marker_pt, -g.hq_offset * fs.group_label_pt * 1.15),
+                                 textcoords="offset points", ha="left", va="center", color=g.color,
+                                 fontproperties=c.font(fs.group_label_pt, True, True), path_effects=c.halo(),
+                                 zorder=8, annotation_clip=True, gid=f"label:{g.id}", parse_math=False)
+        else:
+            dy = -g.under_rank * fs.label_pt * 1.5 if g.label_under else 0
+            text = c.ax.annotate(mpl(g.label), g.label_point, xytext=(0, dy), textcoords="offset points",
+                                 ha="center", va="center", color=g.color,
+                                 fontproperties=c.font(fs.group_label_pt, True, True), path_effects=c.halo(),
+                                 zorder=8, annotation_clip=True, gid=f"label:{g.id}", parse_math=False)
+        candidates.append((g.priority, text))
+    for p in sc.partners:
+        if not p.label or p.label_point is None:
             continue
-        cat, total = dominant[p.id]
-        contested = p.relationship is Relationship.CONTESTED
-        color = th.CONTESTED_COLOR if contested else th.CATEGORY_COLORS[cat]
-        seen_contested |= contested
-        if p.kind is Kind.ORGANISATION:
-            seen_organisation = True
-            drawn = window.geometry(outline(p.geometry, keep=member_points(p.members)))
-            patch = PathPatch(_path(drawn), fill=False, edgecolor=to_rgba(color, 0.9),
-                              linewidth=style.outline_pt * 2, linestyle=_dashes(style.dash_outline), zorder=3)
-        elif contested:
-            patch = PathPatch(_path(shifted[p.id]), facecolor=to_rgba(color, FILL_ALPHA_CONTESTED),
-                              edgecolor=color, linewidth=style.outline_pt, hatch=style.hatch, zorder=2)
-        else:
-            alpha = look.fill_opacity_min + (look.fill_opacity_max - look.fill_opacity_min) * min(1, total / max_total)
-            patch = PathPatch(_path(shifted[p.id]), facecolor=to_rgba(color, alpha), edgecolor=to_rgba(color, 0.9),
-                              linewidth=style.outline_pt, zorder=2)
-        patch.set_gid(f"territory:{p.id}")
-        ax.add_patch(patch)
-
-    # Links: width by number of ties (per category, as on the interactive map).
-    states = [(partner, cat, link_state(ties), pieces) for partner, cat, ties, pieces in links]
-    max_count = {cat: max([1, *(s.count for _, c, s, _ in states if c is cat)]) for cat in Category}
-    changes = dataset.changes_since is not None
-    seen = Counter()
-    for partner, cat, s, pieces in states:
-        width = style.link_min_pt + (style.link_max_pt - style.link_min_pt) * math.sqrt(s.count / max_count[cat])
-        color = th.CONTESTED_COLOR if s.ended else th.FRICTION_COLOR if s.friction else th.CATEGORY_COLORS[cat]
-        if s.friction:
-            dash, cap = _dashes(style.dash_friction), "round"
-        elif s.pending or s.ended:
-            dash, cap = _dashes(style.dash_pending), "butt"
-        else:
-            dash, cap = "solid", "round"
-        alpha = look.lines.opacity
-        if changes:
-            alpha, width = (alpha, width + 1.5) if s.changed else (MUTED_ALPHA, width)
-        seen.update({"drawn": 1, "pending": s.pending and not s.ended, "friction": s.friction, "ended": s.ended,
-                     "changed": s.changed, "unchanged": not s.changed})
-        ax.add_collection(LineCollection(pieces, colors=[to_rgba(color, alpha)], linewidths=width, linestyles=dash,
-                                         capstyle=cap, zorder=5, gid=f"link:{partner.id}:{cat.value}"))
-
-    # Focal marker and labels.
-    fx, fy = window.point(dataset.focal.anchor)
-    ax.add_line(Line2D([fx], [fy], marker="o", markersize=style.focal_marker_pt, markerfacecolor=th.FOCAL_COLOR,
-                       markeredgecolor=look.halo, markeredgewidth=1.5, linestyle="none", zorder=7, gid="focal-marker"))
-    focal_label = ax.annotate(dataset.focal.label(lang), (fx, fy), xytext=(style.focal_marker_pt * 0.8, 0),
-                              textcoords="offset points", ha="left", va="center", color=look.text,
-                              fontproperties=font(style.label_pt * 1.15, True), path_effects=halo, zorder=8,
-                              annotation_clip=True, gid="label:focal")
-    labels = []
-    ranked = sorted((p for p in dataset.partners if p.kind is Kind.STATE), key=lambda p: (-len(p.ties), p.id))
-    for p in ranked:
-        lx, ly = label_point(shifted[p.id])
+        lx, ly = p.label_point
         if not (x0 <= lx <= x1 and y0 <= ly <= y1):
             continue
-        labels.append(ax.text(lx, ly, p.label(lang), ha="center", va="center", color=look.text,
-                              fontproperties=font(style.label_pt), path_effects=halo, zorder=8, clip_on=True,
-                              gid=f"label:{p.id}"))
+        text = c.ax.text(lx, ly, mpl(p.label), ha="center", va="center", color=c.look.text,
+                         fontproperties=c.font(fs.label_pt), path_effects=c.halo(), zorder=8, clip_on=True,
+                         gid=f"label:{p.id}", parse_math=False)
+        candidates.append((p.priority, text))
+    candidates.sort(key=lambda pt: -pt[0])
+    return [focal], [t for _, t in candidates]
 
-    # Legend: only what is drawn.
-    def line(color, dash="solid", cap="butt"):
-        return Line2D([], [], color=color, linewidth=style.link_min_pt + 1, linestyle=dash, solid_capstyle=cap,
-                      dash_capstyle=cap)
 
-    ui = th.UI_LABELS
-    present = [c for c in Category if any(cat is c for _, cat, _, _ in states)]
-    handles = [(Patch(facecolor=th.FOCAL_COLOR, edgecolor=th.FOCAL_COLOR),
-                f"{dataset.focal.label(lang)} ({ui['focal'][lang]})")]
-    handles += [(Patch(facecolor=to_rgba(th.CATEGORY_COLORS[c], look.fill_opacity_max),
-                       edgecolor=th.CATEGORY_COLORS[c]), th.CATEGORY_LABELS[c][lang]) for c in present]
-    if seen["drawn"]:
-        handles.append((line(look.text), ui["in_force"][lang]))
-    if seen["pending"]:
-        handles.append((line(look.text, _dashes(style.dash_pending)), ui["not_in_force"][lang]))
-    if seen["friction"]:
-        handles.append((line(th.FRICTION_COLOR, _dashes(style.dash_friction), "round"), ui["friction"][lang]))
-    if seen["ended"]:
-        handles.append((line(th.CONTESTED_COLOR, _dashes(style.dash_pending)), ui["ended"][lang]))
-    if seen_contested:
-        handles.append((Patch(facecolor=to_rgba(th.CONTESTED_COLOR, FILL_ALPHA_CONTESTED),
-                              edgecolor=th.CONTESTED_COLOR, hatch=style.hatch), ui["contested"][lang]))
-    if seen_organisation:
-        handles.append((Patch(fill=False, edgecolor=look.text, linestyle=_dashes(style.dash_outline)),
-                        th.KIND_LABELS[Kind.ORGANISATION][lang]))
-    if changes and seen["drawn"]:
-        since = dataset.changes_since.isoformat()
-        handles.append((line(look.text), ui["changed_since"][lang].replace("{date}", since)))
-        handles.append((line(to_rgba(look.text, MUTED_ALPHA)), ui["unchanged"][lang]))
-    legend = ax.legend([h for h, _ in handles], [t for _, t in handles], loc="lower left", prop=font(style.legend_pt),
-                       frameon=True, facecolor=look.panel, edgecolor=look.border, framealpha=0.92,
-                       labelcolor=look.text, handlelength=2.6, borderaxespad=0.6, title=(
-                           ui["link_width"][lang] if seen["drawn"] else None),
-                       title_fontproperties=font(style.legend_pt * 0.9), alignment="left")
+def _legend_handle(c: _Canvas, swatch):
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fs = c.look.figure
+    if swatch is None:
+        return Line2D([], [], alpha=0)
+    dash = None
+    if swatch.dash and swatch.dash.startswith("grouping:"):
+        dash = c.look.grouping_dash(int(swatch.dash.split(":")[1]), "figure")
+    elif swatch.dash:
+        dash = {"pending": fs.dash_pending, "friction": fs.dash_friction, "contested": fs.dash_contested}[swatch.dash]
+    if swatch.kind == "fill":
+        return Patch(facecolor=to_rgba(swatch.color, swatch.opacity), edgecolor=swatch.color,
+                     hatch=fs.hatch if swatch.hatch else None)
+    if swatch.kind == "outline":
+        return Patch(fill=False, edgecolor=swatch.color, linestyle=_dash(dash), linewidth=fs.grouping_pt)
+    cap = "round" if swatch.dash == "friction" else "butt"
+    return Line2D([], [], color=to_rgba(swatch.color, swatch.opacity), linewidth=fs.weight_min + 1,
+                  linestyle=_dash(dash), solid_capstyle=cap, dash_capstyle=cap)
+
+
+def _legend(c: _Canvas) -> None:
+    """The scene's legend in its corner: what colours and lines mean, and beside it the groupings."""
+    import textwrap
+
+    fs = c.look.figure
+    main, side = legend_columns(c.sc.legend)
+    if side:  # two columns, filled column by column: pad the shorter one with empty rows
+        n = max(len(main), len(side))
+        main = main + [None] * (n - len(main))
+        side = side + [None] * (n - len(side))
+    entries = main + side
+
+    def label(e) -> str:
+        if e is None:
+            return ""
+        text = mpl(e.label)
+        return "\n".join(textwrap.wrap(text, NOTE_WRAP)) if e.swatch is None else text
+
+    legend = c.ax.legend([_legend_handle(c, e.swatch if e else None) for e in entries], [label(e) for e in entries],
+                         loc=LEGEND_LOC[c.sc.legend_corner], prop=c.font(fs.legend_pt), frameon=True,
+                         facecolor=c.look.panel, edgecolor=c.look.border, framealpha=0.92, labelcolor=c.look.text,
+                         handlelength=2.6, borderaxespad=0.6, ncols=2 if side else 1, columnspacing=1.4)
+    for text in legend.get_texts():
+        text.set_parse_math(False)
     legend.set_zorder(10)
     legend.set_gid("legend")
-    legend.get_title().set_color(look.text)
 
-    with _quiet_glyphs(fig):
-        _declutter(fig, [focal_label], labels)
-    return fig
+
+def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
+                 subtitle: str | None = None, size: str = "16:9", dpi: int = 150,
+                 credit_where: str = "credit_static") -> Figure:
+    """The (filtered) network as a ``matplotlib.figure.Figure`` (Agg canvas, no pyplot).
+
+    ``title`` defaults to the dataset's title; ``subtitle`` to what the filters show.
+    ``size``: see ``parse_size``. ``credit_where``: the i18n ``ui`` key saying where the sources
+    are (the data file; a deck's speaker notes). Save it with ``figure_bytes``.
+    """
+    sc = scene(dataset, lang=lang, theme=theme, title=title, subtitle=subtitle, where=credit_where)
+    return draw_figure(sc, dataset, size=size, dpi=dpi)
+
+
+def draw_figure(sc: Scene, dataset: Dataset, *, size: str = "16:9", dpi: int = 150, header: bool = True,
+                legend: bool = True) -> Figure:
+    """Draw a scene (of ``dataset``, which supplies the territories) as a figure.
+
+    ``header=False`` leaves out the title and subtitle: a slide carries them as text.
+    ``legend=False``: a thumbnail (a title slide's small map) that another slide explains.
+    """
+    c = _canvas(sc, size, dpi, header)
+    c.fig._partnermap_quiet = sc.lang in ("ja", "zh", "ko") and len(c.families) == 1
+    c.fig._partnermap_title = sc.title
+    if header:
+        _header(c)
+    else:
+        _credit(c)
+    _basemap_and_focal(c)
+    _territories(c, dataset)
+    _groupings(c, dataset)
+    _links(c)
+    fixed, labels = _labels(c)
+    if legend:
+        _legend(c)
+    with _quiet_glyphs(c.fig):
+        _declutter(c.fig, fixed, labels)
+    return c.fig
 
 
 @contextmanager
 def _quiet_glyphs(fig):
     with warnings.catch_warnings():
-        if getattr(fig, "_partnermap_quiet_glyphs", False):
+        if getattr(fig, "_partnermap_quiet", False):  # we warned once already: one warning, not one per glyph
             warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
         yield
 
 
 def _declutter(fig, fixed: list, labels: list) -> None:
-    """Move each label (most ties first) to the nearest free spot around its point; hide it if none."""
+    """Move each label (most important first) to the nearest free spot around its point; hide it if none."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
+    legend = [a.get_legend() for a in fig.axes if a.get_legend()]
     taken = [t.get_window_extent(renderer).expanded(1.05, 1.1) for t in fixed]
+    taken += [lg.get_window_extent(renderer) for lg in legend]
     for text in labels:
-        ax = text.axes
-        home = ax.transData.transform(text.get_position())
         box = text.get_window_extent(renderer)
         w, h = box.width, box.height
         best = None
         for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1),
                        (0, 2), (0, -2)):
-            cand = Bbox.from_bounds(home[0] - w / 2 + dx * w, home[1] - h / 2 + dy * h * 1.1, w, h)
+            cand = Bbox.from_bounds(box.x0 + dx * w, box.y0 + dy * h * 1.1, w, h)
             if not any(cand.overlaps(t) for t in taken):
-                best = cand
+                best = (cand, dx, dy)
                 break
         if best is None:
             text.set_visible(False)
             continue
-        centre = ax.transData.inverted().transform(((best.x0 + best.x1) / 2, (best.y0 + best.y1) / 2))
-        text.set_position((float(centre[0]), float(centre[1])))
-        taken.append(best.expanded(1.05, 1.1))
+        cand, dx, dy = best
+        if dx or dy:
+            ax = text.axes
+            inv = ax.transData.inverted()
+            (x0, y0), (x1, y1) = inv.transform([(box.x0, box.y0), (cand.x0, cand.y0)])
+            if hasattr(text, "xyann") and text.get_anncoords() == "offset points":
+                dpi = fig.dpi
+                ox, oy = text.xyann
+                text.xyann = (ox + dx * w * 72 / dpi, oy + dy * h * 1.1 * 72 / dpi)
+            else:
+                px, py = text.get_position()
+                text.set_position((px + x1 - x0, py + y1 - y0))
+        taken.append(cand.expanded(1.05, 1.1))
 
 
 # ---- bytes --------------------------------------------------------------------------------
@@ -497,21 +506,24 @@ def _creator() -> str:
     return f"partnermap {__version__}"
 
 
-def figure_bytes(fig: Figure, fmt: str) -> bytes:
+def figure_bytes(fig: Figure, fmt: str, title: str | None = None) -> bytes:
     """The figure as PNG, SVG or PDF bytes. Deterministic: the same figure gives the same bytes
-    (no timestamps; SVG ids from a fixed salt)."""
+    (no timestamps; SVG ids from a fixed salt). ``title`` goes into the file's metadata."""
     import matplotlib
 
     fmt = str(fmt).lower()
     if fmt not in FORMATS:
         raise UsageError(f"unknown figure format {fmt!r}; choose from: {', '.join(FORMATS)}")
+    title = title or getattr(fig, "_partnermap_title", None)
+    meta_title = mpl(title, 400) if title else None
     metadata = {
-        "png": {"Software": _creator()},
-        "svg": {"Date": None, "Creator": _creator()},
-        "pdf": {"CreationDate": None, "ModDate": None, "Creator": _creator()},
+        "png": {"Software": _creator(), **({"Title": meta_title} if meta_title else {})},
+        "svg": {"Date": None, "Creator": _creator(), **({"Title": meta_title} if meta_title else {})},
+        "pdf": {"CreationDate": None, "ModDate": None, "Creator": _creator(),
+                **({"Title": meta_title} if meta_title else {})},
     }[fmt]
     buf = io.BytesIO()
-    rc = {"svg.hashsalt": "partnermap", "svg.fonttype": "path", "pdf.compression": 6}
+    rc = {"svg.hashsalt": "partnermap", "svg.fonttype": "path", "pdf.compression": 6, "pdf.fonttype": 42}
     with matplotlib.rc_context(rc), _quiet_glyphs(fig):
         fig.savefig(buf, format=fmt, dpi="figure", metadata=metadata, facecolor=fig.get_facecolor())
     return buf.getvalue()

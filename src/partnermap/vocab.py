@@ -155,4 +155,61 @@ TYPE_CATEGORIES: dict[TieType, tuple[Category, ...]] = {
     TieType.INCIDENT: (_S, _D, _E),
 }
 
+# Types whose agreements take effect only when they enter into force: signed but
+# not in force, they are drawn as pending (dashed). Everything else — a declaration,
+# a joint statement, a summit, an exercise — is in effect once signed or held.
+ENTERS_INTO_FORCE: frozenset[TieType] = frozenset({
+    TieType.ALLIANCE, TieType.RECIPROCAL_ACCESS, TieType.ACSA, TieType.INFORMATION_SECURITY,
+    TieType.EQUIPMENT_TRANSFER, TieType.TRADE_AGREEMENT,
+})
+
+
+class Standing(_Vocab):
+    """How deep a kind of tie runs; a partner is coloured by its deepest live cooperative tie.
+
+    Never by count: three tariff measures and a trade deal must not make a
+    treaty ally look like a trade partner. One legend line explains it.
+    """
+
+    ALLIANCE = "alliance"  # a mutual defence treaty
+    ACCESS = "access"  # forces in each other's territory: reciprocal access, bases, force posture
+    DEFENCE = "defence"  # logistics, intelligence, equipment, defence industry, assistance
+    TRADE = "trade"  # trade and investment agreements, economic security
+    FRAMEWORK = "framework"  # declarations, partnerships, 2+2s, minilaterals, exercises, deployments, aid
+    CONTACT = "contact"  # summits, statements, dialogues
+    MEASURE = "measure"  # trade measures and incidents (usually friction)
+
+
+STANDING: dict[TieType, Standing] = {
+    TieType.ALLIANCE: Standing.ALLIANCE,
+    TieType.RECIPROCAL_ACCESS: Standing.ACCESS,
+    TieType.BASING: Standing.ACCESS,
+    TieType.FORCE_POSTURE: Standing.ACCESS,
+    TieType.ACSA: Standing.DEFENCE,
+    TieType.INFORMATION_SECURITY: Standing.DEFENCE,
+    TieType.EQUIPMENT_TRANSFER: Standing.DEFENCE,
+    TieType.DEFENSE_SALE: Standing.DEFENCE,
+    TieType.JOINT_DEVELOPMENT: Standing.DEFENCE,
+    TieType.DEFENSE_INDUSTRY: Standing.DEFENCE,
+    TieType.SECURITY_ASSISTANCE: Standing.DEFENCE,
+    TieType.TRADE_AGREEMENT: Standing.TRADE,
+    TieType.TARIFF_DEAL: Standing.TRADE,
+    TieType.INVESTMENT: Standing.TRADE,
+    TieType.ECONOMIC_SECURITY: Standing.TRADE,
+    TieType.SECURITY_DECLARATION: Standing.FRAMEWORK,
+    TieType.PARTNERSHIP_FRAMEWORK: Standing.FRAMEWORK,
+    TieType.DIALOGUE_2PLUS2: Standing.FRAMEWORK,
+    TieType.MINILATERAL: Standing.FRAMEWORK,
+    TieType.JOINT_EXERCISE: Standing.FRAMEWORK,
+    TieType.DEPLOYMENT: Standing.FRAMEWORK,
+    TieType.DEVELOPMENT: Standing.FRAMEWORK,
+    TieType.SUMMIT: Standing.CONTACT,
+    TieType.JOINT_STATEMENT: Standing.CONTACT,
+    TieType.DIALOGUE: Standing.CONTACT,
+    TieType.TRADE_MEASURE: Standing.MEASURE,
+    TieType.INCIDENT: Standing.MEASURE,
+}
+# 0 for the deepest; the fill's strength follows it.
+STANDING_RANK: dict[Standing, int] = {s: i for i, s in enumerate(Standing)}
+
 SCHEMA_VERSION = 1

@@ -1,0 +1,301 @@
+/* partnermap controls: title, legend, live filters, timeline, table of ties, credit.
+ *
+ * The legend goes in the corner the scene chose (free of the focal country and partners); the
+ * timeline, credit and table take the other bottom corner. Panels are capped at 45% of the
+ * map's height and scroll, so the top and bottom corners never overlap; on a narrow map
+ * (a phone) the legend starts folded and the panels shrink.
+ */
+(function (PM) {
+  "use strict";
+  var dom = PM.dom, el = dom.el;
+  var TABLE_PAGE = 100;
+
+  function dayOfYearEnd(year) { return Math.round(Date.UTC(year, 11, 31) / 864e5); }
+
+  function titleBox(pm) {
+    var meta = pm.data.meta, box = el("div", "pm-panel pm-title");
+    box.appendChild(el("h1", null, meta.title));
+    pm.subtitleEl = el("p", "pm-subtitle", meta.subtitle);
+    if (!meta.subtitle) pm.subtitleEl.style.display = "none";
+    box.appendChild(pm.subtitleEl);
+    return box;
+  }
+
+  function fullscreenButton(pm) {
+    var box = pm.map.getContainer();
+    var button = el("a", "pm-fullscreen leaflet-bar-part");
+    var icon = dom.svg("svg", { viewBox: "0 0 16 16", width: 16, height: 16 });
+    icon.appendChild(dom.svg("path", { d: "M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5", fill: "none",
+                                       stroke: "currentColor", "stroke-width": 2 }));
+    button.appendChild(icon);
+    button.href = "#";
+    button.setAttribute("role", "button");
+    button.title = pm.ui("fullscreen");
+    button.setAttribute("aria-label", pm.ui("fullscreen"));
+    button.addEventListener("click", function (e) {
+      e.preventDefault();
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (box.requestFullscreen) box.requestFullscreen().then(function () { pm.map.invalidateSize(); });
+    });
+    var bar = el("div", "leaflet-bar pm-fullscreen-bar");
+    bar.appendChild(button);
+    return bar;
+  }
+
+  // The live counterpart of --type and --status, grouped by category, with all/none per group.
+  function filterBox(pm) {
+    var w = pm.words, t = pm.data.ties, box = el("details", "pm-panel pm-filter");
+    box.appendChild(el("summary", null, pm.ui("filter")));
+    var body = el("div", "pm-scroll");
+    box.appendChild(body);
+    function group(title, values, shown, labels, key) {
+      var fs = el("fieldset", "pm-filter-" + key);
+      fs.appendChild(el("legend", null, title));
+      var inputs = [];
+      var bar = el("span", "pm-allnone");
+      [["all", true], ["none", false]].forEach(function (pair) {
+        var b = el("button", "pm-link-button", pm.ui(pair[0]));
+        b.type = "button";
+        b.addEventListener("click", function () {
+          inputs.forEach(function (input) { input.checked = pair[1]; shown[input.value] = pair[1]; });
+          pm.refresh();
+        });
+        bar.appendChild(b);
+      });
+      fs.appendChild(bar);
+      values.forEach(function (value) {
+        var lab = el("label", "pm-check"), input = el("input");
+        input.type = "checkbox"; input.checked = true; input.value = value;
+        input.setAttribute("data-" + key, value);
+        input.addEventListener("change", function () { shown[value] = input.checked; pm.refresh(); });
+        inputs.push(input);
+        lab.appendChild(input);
+        lab.appendChild(document.createTextNode(" " + (labels[value] || value)));
+        fs.appendChild(lab);
+      });
+      return fs;
+    }
+    pm.data.rules.categoryOrder.forEach(function (cat) {
+      var types = {};
+      for (var i = 0; i < pm.n; i++) if (t.category[i] === cat) types[t.type[i]] = true;
+      var values = Object.keys(types).sort(function (a, b) { return (w.type[a] || a).localeCompare(w.type[b] || b); });
+      if (values.length) body.appendChild(group(w.category[cat], values, pm.shownTypes, w.type, "type"));
+    });
+    var order = Object.keys(w.status);
+    var statuses = Object.keys(pm.shownStatuses).sort(function (a, b) { return order.indexOf(a) - order.indexOf(b); });
+    body.appendChild(group(pm.ui("statuses"), statuses, pm.shownStatuses, w.status, "status"));
+    return box;
+  }
+
+  function timelineBox(pm) {
+    var meta = pm.data.meta, box = el("div", "pm-panel pm-timeline");
+    var last = parseInt(meta.lastDayText.slice(0, 4), 10);
+    var input = el("input");
+    input.type = "range"; input.min = meta.firstYear; input.max = last; input.step = 1; input.value = last;
+    input.setAttribute("aria-label", pm.ui("year"));
+    var out = el("output", "pm-year", String(last));
+    var button = el("button", "pm-play", pm.ui("play"));
+    button.type = "button";
+    function setYear(year) {
+      input.value = year;
+      out.textContent = String(year);
+      pm.year = year >= last ? null : year;
+      pm.setDay(year >= last ? meta.lastDay : dayOfYearEnd(year));
+    }
+    function stop() {
+      if (pm.timer) clearInterval(pm.timer);
+      pm.timer = null;
+      button.textContent = pm.ui("play");
+    }
+    input.addEventListener("input", function () { stop(); setYear(parseInt(input.value, 10)); });
+    button.addEventListener("click", function () {
+      if (pm.timer) { stop(); return; }
+      var year = parseInt(input.value, 10);
+      if (year >= last) year = meta.firstYear - 1;
+      button.textContent = pm.ui("pause");
+      pm.timer = setInterval(function () {
+        year += 1;
+        setYear(year);
+        if (year >= last) stop();
+      }, pm.style.web.play_ms);
+    });
+    pm.setYear = setYear;
+    box.appendChild(button);
+    box.appendChild(input);
+    box.appendChild(out);
+    return box;
+  }
+
+  function tableBox(pm) {
+    var details = el("details", "pm-panel pm-table");
+    pm.tableSummary = el("summary");
+    details.appendChild(pm.tableSummary);
+    pm.descriptionEl = el("p", "pm-description", pm.data.meta.description);
+    details.appendChild(pm.descriptionEl);
+    var table = el("table"), head = el("tr");
+    ["partner", "category", "type", "status", "dates", "title"].forEach(function (k) {
+      head.appendChild(el("th", null, pm.ui(k)));
+    });
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    pm.tableBody = el("tbody");
+    table.appendChild(pm.tableBody);
+    details.appendChild(table);
+    pm.tableMore = el("button", "pm-more");
+    pm.tableMore.type = "button";
+    pm.tableMore.style.display = "none";
+    details.appendChild(pm.tableMore);
+    pm.tableEl = details;
+    details.addEventListener("toggle", function () { if (details.open) fillTable(pm); });
+    pm.tableMore.addEventListener("click", function () { fillTable(pm, pm.tableShown + TABLE_PAGE); });
+    return details;
+  }
+
+  function shownIndices(pm) {
+    var out = [];
+    pm.data.partnerIds.forEach(function (id) { Array.prototype.push.apply(out, pm.shownTies(id)); });
+    return out;
+  }
+
+  // Rows are made only while the table is open, a page at a time.
+  function fillTable(pm, upto) {
+    var body = pm.tableBody, w = pm.words, t = pm.data.ties;
+    var rows = shownIndices(pm), stop = Math.min(rows.length, upto || TABLE_PAGE);
+    while (body.firstChild) body.removeChild(body.firstChild);
+    for (var r = 0; r < stop; r++) {
+      var i = rows[r], tr = el("tr");
+      tr.setAttribute("data-tie", t.id[i]);
+      if (t.change[i]) tr.className = "pm-changed";
+      var partner = pm.partnerById[pm.data.partnerIds[t.partner[i]]] || pm.groupById[pm.data.partnerIds[t.partner[i]]];
+      var status = (w.status[pm.status[i]] || pm.status[i]) + (t.change[i] ? " · " + pm.ui("change_" + t.change[i]) : "");
+      [partner ? partner.name : "", w.category[t.category[i]], w.type[t.type[i]] || t.type[i], status,
+       PM.popup.stepsText(pm, i), t.title[i]].forEach(function (v) { tr.appendChild(el("td", null, v)); });
+      body.appendChild(tr);
+    }
+    pm.tableShown = stop;
+    pm.tableMore.style.display = stop < rows.length ? "" : "none";
+    pm.tableMore.textContent = pm.ui("more", { n: rows.length - stop });
+  }
+
+  function legendBox(pm) {
+    var box = el("details", "pm-panel pm-legend");
+    if (!pm.narrow) box.open = true;
+    box.appendChild(el("summary", null, pm.ui("legend")));
+    pm.legendBody = el("div", "pm-legend-body");
+    box.setAttribute("aria-label", pm.ui("legend"));
+    box.appendChild(pm.legendBody);
+    pm.legendEl = box;
+    return box;
+  }
+
+  function corner(name) { return name.replace("-", ""); }
+
+  function build(pm) {
+    var map = pm.map, meta = pm.data.meta, C = dom.control;
+    var legendCorner = corner(meta.legendCorner);
+    var bottom = legendCorner === "bottomleft" ? "bottomright" : "bottomleft";
+    C("topleft", function () { return titleBox(pm); }).addTo(map);
+    if (meta.controls) {
+      var entries = [];
+      for (var cat in pm.overlays) entries.push([pm.overlays[cat], pm.words.category[cat]]);
+      pm.groupings.forEach(function (g) { entries.push([g.layer, g.rec.label]); });
+      entries.push([pm.labelLayer, pm.ui("labels")]);
+      // A list, not an object keyed by name: a group called "__proto__" must not replace an entry.
+      pm.layerControl = L.control.layers(null, null, { collapsed: entries.length > 6 || pm.narrow,
+                                                       position: "topright" });
+      entries.forEach(function (e) { pm.layerControl.addOverlay(e[0], dom.escapeHtml(e[1])); });
+      pm.layerControl.addTo(map);
+      C("topleft", function () { return fullscreenButton(pm); }).addTo(map);
+      C("topright", function () { return filterBox(pm); }).addTo(map);
+    }
+    if (meta.timeline) C(bottom, function () { return timelineBox(pm); }).addTo(map);
+    C(bottom, function () {
+      pm.creditEl = el("div", "pm-panel pm-credit", meta.credit);
+      return pm.creditEl;
+    }).addTo(map);
+    C(legendCorner, function () { return legendBox(pm); }).addTo(map);
+    var table = C(bottom, function () { return tableBox(pm); }).addTo(map);
+    if (!meta.controls) table.getContainer().classList.add("pm-visually-hidden");  // still read by screen readers
+  }
+
+  // The same rows, in the same order and columns, as scene.legend_entries / legend_columns.
+  function legendRows(pm, st) {
+    var catalog = pm.data.legendCatalog, keys = st.legend, main = [], side = [];
+    var cats = keys.filter(function (k) { return pm.style.category[k]; });
+    keys.forEach(function (k) {
+      if (k !== "width" && catalog[k]) main.push(catalog[k]);
+      if (cats.length && k === cats[cats.length - 1]) main.push(catalog.fill_rule);
+    });
+    if (keys.indexOf("width") >= 0) main.push(catalog.width);
+    ["organisation", "group"].forEach(function (kind) {
+      var shown = pm.groupings.filter(function (g) {
+        return g.rec.kind === kind && st.groups[g.id].drawn && pm.map.hasLayer(g.layer);
+      });
+      if (!shown.length) return;
+      side.push(catalog["note:" + kind]);
+      shown.forEach(function (g) {
+        var entry = catalog["grouping:" + g.id];
+        var color = g.rec.kind === "organisation" ? pm.style.organisation
+          : (st.groups[g.id].category && pm.style.category[st.groups[g.id].category]) || pm.style.group;
+        side.push({ key: entry.key, label: entry.label,
+                    swatch: { kind: "outline", color: color, opacity: 1, dash: entry.swatch.dash } });
+      });
+    });
+    return [main, side];
+  }
+
+  function update(pm, st) {
+    var meta = pm.data.meta, w = pm.words;
+    // Legend: only what is drawn, each sample as drawn.
+    var body = pm.legendBody;
+    while (body.firstChild) body.removeChild(body.firstChild);
+    legendRows(pm, st).forEach(function (column) {
+      if (!column.length) return;
+      var col = el("div", "pm-legend-col");
+      column.forEach(function (r) {
+        var row = el("div", r.swatch ? "pm-legend-row" : "pm-legend-note");
+        row.setAttribute("data-legend", r.key);
+        if (r.swatch) row.appendChild(dom.swatch(r.swatch, pm.style));
+        row.appendChild(el("span", null, r.label));
+        col.appendChild(row);
+      });
+      body.appendChild(col);
+    });
+    // Title line and credit follow the day shown.
+    var dayText = pm.year ? String(pm.year) : meta.lastDayText;
+    if (meta.autoSubtitle) {
+      var parts = meta.viewPartsBase.slice();
+      if (meta.timeline || pm.year) parts.splice(parts.length - (meta.changesSince ? 1 : 0), 0,
+                                                  pm.ui("as_of_date", { date: dayText }));
+      else parts = meta.viewParts.slice();
+      pm.subtitleEl.textContent = parts.join(" · ");
+      pm.subtitleEl.style.display = parts.length ? "" : "none";
+    }
+    pm.creditEl.textContent = [meta.creditTitle, pm.ui("as_of_date", { date: dayText }), meta.creditWhere,
+                               "Natural Earth"].join(" · ");
+    // Counts and the text alternative.
+    var shown = shownIndices(pm), counts = PM.rules.tally(pm.factsOf(shown)), drawn = 0;
+    pm.data.partnerIds.forEach(function (id) { if (pm.shownTies(id).length) drawn += 1; });
+    var breakdown = Object.keys(counts).map(function (c) {
+      return pm.ui("tally", { label: w.category[c], n: counts[c][0] });
+    }).join(", ");
+    var text = pm.ui("description", { focal: meta.focalName, ties: shown.length, partners: drawn,
+                                      breakdown: breakdown });
+    pm.descriptionEl.textContent = text;
+    pm.map.getContainer().setAttribute("aria-label", meta.title + ". " + text);
+    pm.tableSummary.textContent = pm.ui("table") + " (" + shown.length + ")";
+    if (pm.tableEl.open) fillTable(pm, pm.tableShown);
+  }
+
+  // Panels never take more than 45% of the map's height, so corners never overlap.
+  function fit(pm) {
+    var h = pm.map.getSize().y, cap = Math.max(80, Math.round(h * 0.45)) + "px";
+    pm.map.getContainer().querySelectorAll(".pm-legend, .pm-filter .pm-scroll, .pm-table[open], .pm-table")
+      .forEach(function (n) { n.style.maxHeight = cap; });
+    var narrow = pm.map.getSize().x < pm.style.web.narrow_px;
+    pm.map.getContainer().classList.toggle("pm-narrow", narrow);
+  }
+
+  PM.controls = { build: build, update: update, fit: fit, dayOfYearEnd: dayOfYearEnd };
+})(window.partnermap = window.partnermap || {});

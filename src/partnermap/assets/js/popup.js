@@ -1,0 +1,147 @@
+/* partnermap popup: tooltips and popups, from the current state (one counting rule: rules.tally).
+ *
+ * A popup lists a partner's ties shown, by category, with type, the status on the day shown,
+ * dates, summary, parties, note and sources. Long lists come in pages (PAGE at a time), so a
+ * partner with 50,000 ties opens as fast as one with five.
+ */
+(function (PM) {
+  "use strict";
+  var R = PM.rules, dom = PM.dom, el = dom.el;
+  var PAGE = 25;
+
+  function tallyLine(pm, category, row) {
+    var label = pm.words.category[category] || category;
+    return row[1] ? pm.ui("tally_ended", { label: label, n: row[0], ended: row[1] })
+      : pm.ui("tally", { label: label, n: row[0] });
+  }
+
+  function nameOf(pm, id) {
+    var p = pm.partnerById[id] || pm.groupById[id];
+    return p ? p.name : id;
+  }
+
+  function tooltip(pm, id) {
+    var box = el("div", "pm-tooltip");
+    box.appendChild(el("strong", null, nameOf(pm, id)));
+    var counts = R.tally(pm.factsOf(pm.shownTies(id)));
+    Object.keys(counts).forEach(function (c) { box.appendChild(el("div", null, tallyLine(pm, c, counts[c]))); });
+    return box;
+  }
+
+  function stepsText(pm, i) {
+    var t = pm.data.ties, w = pm.words;
+    return t.dates[i].filter(function (d) { return d[2] <= pm.day; })
+      .map(function (d) { return (w.status[d[0]] || d[0]) + " " + d[1]; }).join("; ");
+  }
+
+  function citation(pm, s) {
+    var item = el("li");
+    var cite = [s.author, s.title, s.container, s.publisher, s.date].filter(Boolean).join(", ");
+    var url = dom.safeUrl(s.url);
+    if (url) {
+      var a = el("a", null, cite);
+      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
+      item.appendChild(a);
+    } else {
+      item.appendChild(document.createTextNode(cite));
+    }
+    if (s.locator) item.appendChild(el("span", "pm-locator", " [" + s.locator + "]"));
+    return item;
+  }
+
+  function tieItem(pm, i) {
+    var t = pm.data.ties, w = pm.words;
+    var li = el("li", "pm-tie" + (t.change[i] ? " pm-changed" : ""));
+    li.setAttribute("data-tie", t.id[i]);
+    li.appendChild(el("div", "pm-tie-title", t.title[i]));
+    var status = pm.status[i];
+    var meta = (w.type[t.type[i]] || t.type[i]) + " · " + (w.status[status] || status);
+    if (t.friction[i]) meta += " · " + pm.ui("friction");
+    if (t.change[i]) meta += " · " + pm.ui("change_" + t.change[i]);
+    li.appendChild(el("div", "pm-tie-meta", meta));
+    li.appendChild(el("div", "pm-tie-dates", stepsText(pm, i)));
+    li.appendChild(el("div", "pm-tie-summary", t.summary[i]));
+    if (t.parties[i].length) li.appendChild(el("div", "pm-tie-parties", pm.ui("parties") + ": " + t.parties[i].join(", ")));
+    if (t.note[i]) li.appendChild(el("div", "pm-tie-note", pm.ui("note") + ": " + t.note[i]));
+    var refs = t.sources[i], list = el("ul", "pm-sources");
+    refs.forEach(function (k) { list.appendChild(citation(pm, pm.data.sources[k])); });
+    var details = el("details", "pm-sources-box");
+    details.appendChild(el("summary", null, pm.ui("sources") + " (" + refs.length + ")"));
+    details.appendChild(list);
+    li.appendChild(details);
+    return li;
+  }
+
+  // Items PAGE at a time, with a button for the next page: the DOM never holds thousands of ties.
+  function paged(pm, list, indices) {
+    var shown = 0;
+    function more() {
+      var stop = Math.min(indices.length, shown + PAGE);
+      for (; shown < stop; shown++) list.appendChild(tieItem(pm, indices[shown]));
+      if (shown < indices.length) {
+        var b = el("button", "pm-more", pm.ui("more", { n: indices.length - shown }));
+        b.type = "button";
+        b.addEventListener("click", function (e) { e.stopPropagation(); b.remove(); more(); });
+        list.appendChild(b);
+      }
+    }
+    more();
+  }
+
+  function content(pm, id) {
+    var box = el("div", "pm-popup");
+    box.appendChild(el("h3", null, nameOf(pm, id)));
+    var g = pm.groupById[id];
+    if (g && g.memberNames.length) {
+      box.appendChild(el("p", "pm-members", pm.ui("members") + ": " + g.memberNames.join(", ")));
+    }
+    var any = false;
+    pm.data.rules.categoryOrder.forEach(function (cat) {
+      var ties = pm.shownTies(id, cat);
+      if (!ties.length) return;
+      any = true;
+      var counts = R.tally(pm.factsOf(ties));
+      var section = el("section", "pm-cat pm-cat-" + cat);
+      var h = el("h4", null, tallyLine(pm, cat, counts[cat]));
+      h.style.borderColor = pm.style.category[cat];
+      section.appendChild(h);
+      var list = el("ol", "pm-ties");
+      paged(pm, list, ties);
+      section.appendChild(list);
+      box.appendChild(section);
+    });
+    if (!any) box.appendChild(el("p", null, pm.ui("nothing_shown")));
+    return box;
+  }
+
+  // [topLeft, bottomRight] padding that keeps an opened popup off the open legend.
+  function legendPadding(pm) {
+    var tl = [12, 12], br = [12, 12], box = pm.legendEl;
+    if (!box || !box.open || pm.narrow) return [tl, br];
+    var map = pm.map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();
+    var corner = pm.data.meta.legendCorner;
+    if (corner === "bottom-right") br = [r.width + 16, 12];
+    else if (corner === "bottom-left") tl = [r.width + 16, 12];
+    else if (corner === "top-right") br = [r.width + 16, 12];
+    void map;
+    return [tl, br];
+  }
+
+  function bind(pm, layer, id) {
+    layer.bindTooltip(function () { return tooltip(pm, id); }, { sticky: true });
+    layer.on("click", function (e) {
+      var size = pm.map.getSize(), web = pm.style.web;
+      // Fits a phone: never wider than the map, never taller than 60% of it; the content scrolls.
+      // Leaflet pans it clear of the legend's corner (panels sit above popups).
+      var pad = legendPadding(pm), width = Math.max(160, Math.min(web.popup_width, size.x - 80));
+      var popup = L.popup({ maxWidth: width, minWidth: Math.min(240, width),
+                            maxHeight: Math.max(120, Math.min(web.popup_height, Math.round(size.y * 0.6))),
+                            autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1],
+                            className: "pm-popup-box" });
+      layer.closeTooltip();
+      popup.setLatLng(e.latlng).setContent(content(pm, id)).openOn(pm.map);
+    });
+  }
+
+  PM.popup = { bind: bind, content: content, tooltip: tooltip, stepsText: stepsText, PAGE: PAGE };
+})(window.partnermap = window.partnermap || {});

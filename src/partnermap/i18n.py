@@ -1,0 +1,171 @@
+"""The words partnermap shows, one catalog per language (``locales/<lang>.json``).
+
+A catalog has the sections ``category``, ``type``, ``status``, ``kind``,
+``nature``, ``relationship``, ``standing`` and ``ui``. English is complete and
+is the fallback, string by string: a catalog may be partial, and a language
+the data carries (``title_pt`` …) but no catalog has still works, with English
+labels. ``missing`` counts what fell back, so a command can say so in one line.
+
+Adding a language: copy ``locales/en.json`` to ``locales/<lang>.json`` and
+translate the values (keys stay English); ``tests/test_i18n.py`` checks that
+every key exists in English and that ``{placeholders}`` match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .vocab import Category, Kind, Nature, Relationship, Standing, Status, TieType
+
+if TYPE_CHECKING:
+    from .model import Dataset
+
+SECTIONS = ("category", "type", "status", "kind", "nature", "relationship", "standing", "ui")
+LANG_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", re.ASCII)
+
+
+@lru_cache(maxsize=1)
+def languages() -> tuple[str, ...]:
+    """The languages with a catalog, English first."""
+    found = sorted(p.name[:-5] for p in (resources.files("partnermap") / "locales").iterdir()
+                   if p.name.endswith(".json"))
+    return tuple(["en", *(lang for lang in found if lang != "en")])
+
+
+@lru_cache(maxsize=16)
+def _catalog(lang: str) -> dict:
+    path = resources.files("partnermap") / "locales" / f"{lang}.json"
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Words:
+    """Every label in one language, English where the catalog has none (counted in ``missing``)."""
+
+    lang: str
+    name: str
+    tables: MappingProxyType
+    missing: int
+    total: int
+
+    def get(self, section: str, key: str) -> str:
+        return self.tables[section].get(key, key)
+
+    def ui(self, key: str, **values: str) -> str:
+        text = self.tables["ui"][key]
+        return text.format(**values) if values else text
+
+    def category(self, c: Category | str) -> str:
+        return self.get("category", str(c))
+
+    def type(self, t: TieType | str) -> str:
+        return self.get("type", str(t))
+
+    def status(self, s: Status | str) -> str:
+        return self.get("status", str(s))
+
+    def kind(self, k: Kind | str) -> str:
+        return self.get("kind", str(k))
+
+    def section(self, name: str) -> dict[str, str]:
+        return dict(self.tables[name])
+
+
+@lru_cache(maxsize=16)
+def words(lang: str = "en") -> Words:
+    """The catalog for ``lang`` merged over English (call ``check_lang`` first for user input)."""
+    english = _catalog("en")
+    own = _catalog(lang) if lang != "en" else english
+    tables, missing, total = {}, 0, 0
+    for section in SECTIONS:
+        base = english[section]
+        mine = own.get(section, {})
+        total += len(base)
+        missing += sum(1 for k in base if k not in mine)
+        tables[section] = MappingProxyType({k: mine.get(k, v) for k, v in base.items()})
+    return Words(lang, own.get("language", lang), MappingProxyType(tables), missing if lang != "en" else 0, total)
+
+
+def data_languages(dataset: Dataset) -> frozenset[str]:
+    """Languages the data carries text in (``name_ja`` …), besides English."""
+    langs = set(dataset.languages) | set(dataset.focal.languages)
+    for p in dataset.partners:
+        langs |= p.languages
+        for t in p.ties:
+            langs |= t.languages
+    return frozenset(langs)
+
+
+def check_lang(lang: str, dataset: Dataset | None = None) -> str:
+    """``lang`` if a catalog or the data has it (case-insensitive), else a usage error naming the choices."""
+    if not isinstance(lang, str) or not LANG_TAG.fullmatch(lang.lower() if lang else ""):
+        raise UsageError(f"--lang {str(lang)[:20]!r}: give a language code such as en or ja")
+    known = set(languages()) | (set(data_languages(dataset)) if dataset is not None else set())
+    for k in known:
+        if k.lower() == lang.lower():
+            return k
+    raise UsageError(f"unknown language {lang!r}; choose from: {', '.join(sorted(known))}")
+
+
+def missing_data_texts(dataset: Dataset, lang: str) -> tuple[int, int]:
+    """(texts with no ``lang`` version, texts in all) among the names, titles, summaries and notes shown."""
+    if lang == "en":
+        return 0, 0
+    records: list[tuple[object, Iterable[str]]] = [(dataset.focal, ("name",)), (dataset, ("title",))]
+    for p in dataset.partners:
+        records.append((p, ("name",)))
+        records += [(t, ("title", "summary", "note")) for t in p.ties]
+    missing = total = 0
+    for record, fields in records:
+        for f in fields:
+            if getattr(record, f, None) is None:
+                continue
+            total += 1
+            missing += not record.has_text(f, lang)
+    return missing, total
+
+
+def fallback_warning(dataset: Dataset, lang: str) -> str | None:
+    """One line saying how much fell back to English under ``--lang``, or None when nothing did."""
+    if lang == "en":
+        return None
+    w = words(lang)
+    data_missing, data_total = missing_data_texts(dataset, lang)
+    if not w.missing and not data_missing:
+        return None
+    parts = []
+    if w.missing:
+        parts.append(f"{w.missing} of {w.total} labels")
+    if data_missing:
+        parts.append(f"{data_missing} of {data_total} texts in the data")
+    return f"--lang {lang}: {' and '.join(parts)} have no {lang} version; English is shown for them"
+
+
+def vocabulary(lang: str = "en") -> dict[str, list[dict[str, str]]]:
+    """Everything ``partnermap types`` prints: each term with its label."""
+    from .vocab import STANDING, TYPE_CATEGORIES
+
+    w = words(lang)
+    return {
+        "category": [{"value": c.value, "label": w.category(c)} for c in Category],
+        "type": [
+            {"value": t.value, "label": w.type(t), "categories": ",".join(c.value for c in TYPE_CATEGORIES[t]),
+             "standing": STANDING[t].value}
+            for t in TieType
+        ],
+        "status": [{"value": s.value, "label": w.status(s)} for s in Status],
+        "kind": [{"value": k.value, "label": w.kind(k)} for k in Kind],
+        "nature": [{"value": n.value, "label": w.get("nature", n.value)} for n in Nature],
+        "relationship": [{"value": r.value, "label": w.get("relationship", r.value)} for r in Relationship],
+        "standing": [{"value": s.value, "label": w.get("standing", s.value)} for s in Standing],
+    }

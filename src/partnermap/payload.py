@@ -1,0 +1,196 @@
+"""The browser's JSON document: a ``Scene`` plus what live toggles and popups need.
+
+Everything the map script shows comes from this one document: the scene
+(fills, links, groupings, legend, titles), the shapes (integer delta-encoded,
+``geo.encode_*``), the ties in columns (so 100,000 ties stay compact), the
+sources once each, the words of the chosen language and the theme's numbers.
+It is plain data, never HTML: the script puts text on the page with
+``textContent`` only. The browser re-applies ``rules.js`` (the twin of
+``rules.py``) to the ties' steps when a presenter toggles a type or moves the
+timeline; on load it arrives at exactly the scene (a browser test checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from functools import lru_cache
+
+import shapely
+
+from .basemap import member_points
+from .basemap import names as basemap_names
+from .basemap import shapes as basemap_shapes
+from .geo import SCALE, Window, encode_lines, encode_polygons, outline
+from .i18n import words
+from .lifecycle import status_on
+from .model import Dataset, Partner, Source, Tie
+from .rules import day_number, tables
+from .scene import Scene, legend_catalog, view_parts
+from .theme import GROUPING_DASHES_WEB, Theme, get_theme
+from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES
+
+WORD_SECTIONS = ("category", "type", "status", "kind", "standing", "ui")
+
+
+def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
+    """The days a tie's status changes, with the status from then on: ``[[day_number, status], ...]``.
+
+    Computed with the one lifecycle rule, so the browser's timeline and filters
+    only look statuses up. The last entry is the status the view shows on its
+    own day (a curated status with no date included).
+    """
+    days = sorted({min(d.last_day(), known_by) for _, d in tie.steps})
+    steps = [[day_number(day), status_on(tie.steps, day, known_by).value] for day in days]
+    steps = [s for s in steps if s[0] <= day_number(final_day)]
+    if (not steps or steps[-1][1] != tie.status.value):
+        final = day_number(final_day)
+        if steps and steps[-1][0] == final:
+            steps[-1][1] = tie.status.value
+        else:
+            steps.append([final, tie.status.value])
+    return steps
+
+
+def _source_record(s: Source) -> dict:
+    return {k: v for k, v in (("title", s.title), ("publisher", s.publisher), ("date", s.date_text),
+                              ("author", s.author), ("container", s.container), ("locator", s.locator),
+                              ("url", s.url)) if v is not None}
+
+
+def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:
+    p = by_id.get(pid)
+    return p.label(lang) if p else basemap_names().get(pid, pid)
+
+
+def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
+    """The ties in columns, and the distinct sources they cite (each once)."""
+    known_by = dataset.as_of.last_day()
+    final = dataset.shown_date
+    by_id = {p.id: p for p in dataset.partners}
+    source_index: dict[Source, int] = {}
+    sources: list[dict] = []
+    cols: dict[str, list] = {k: [] for k in ("id", "partner", "category", "type", "friction", "steps", "change",
+                                             "title", "summary", "note", "dates", "parties", "sources")}
+    partner_ids = [p.id for p in dataset.partners]
+    index = {pid: i for i, pid in enumerate(partner_ids)}
+    for p in dataset.partners:
+        for t in p.ties:
+            cols["id"].append(t.id)
+            cols["partner"].append(index[p.id])
+            cols["category"].append(t.category.value)
+            cols["type"].append(t.type.value)
+            cols["friction"].append(1 if t.nature.value == "friction" else 0)
+            cols["steps"].append(tie_steps(t, known_by, final))
+            cols["change"].append(t.change)
+            cols["title"].append(t.text("title", lang))
+            cols["summary"].append(t.text("summary", lang))
+            cols["note"].append(t.text("note", lang) if t.note else None)
+            effective = dict(t.steps)
+            cols["dates"].append([[s.value, str(d), day_number(min(effective[s].last_day(), known_by))]
+                                  for s, d in t.dates])
+            cols["parties"].append([_party_name(x, by_id, lang) for x in t.parties])
+            refs = []
+            for s in t.sources:
+                if s not in source_index:
+                    source_index[s] = len(sources)
+                    sources.append(_source_record(s))
+                refs.append(source_index[s])
+            cols["sources"].append(refs)
+    return cols, sources
+
+
+def _style(theme: Theme) -> dict:
+    style = theme.rules_style("web")
+    web = theme.web
+    style.update({
+        "land": theme.land, "border": theme.border, "water": theme.water, "text": theme.text, "halo": theme.halo,
+        "panel": theme.panel, "organisation": theme.organisation_color(), "focalFill": theme.focal_fill,
+        "groupTint": theme.group_tint, "groupingDashes": list(GROUPING_DASHES_WEB),
+        "web": asdict(web),
+    })
+    return style
+
+
+@lru_cache(maxsize=4)
+def _basemap_encoded(west: float) -> tuple[tuple[str, ...], tuple]:
+    shapes = basemap_shapes()
+    return tuple(shapes), tuple(encode_polygons(list(shapes.values()), Window(west)))
+
+
+def _own_shape(partner: Partner):
+    """A state's territory when it differs from the basemap's shape with its id (else sent once, as the basemap)."""
+    same = basemap_shapes().get(partner.id)
+    if same is not None and shapely.equals_exact(partner.geometry, same, tolerance=1e-9):
+        return None
+    return partner.geometry
+
+
+def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bool = True) -> dict:
+    """Everything the map script needs to draw ``sc`` (the scene of ``dataset``) and re-draw it live."""
+    theme = get_theme(sc.theme)
+    window = Window(sc.west)
+    lang = sc.lang
+    w = words(lang)
+    ids, basemap = _basemap_encoded(sc.west)
+    by_id = {p.id: p for p in dataset.partners}
+
+    own = [_own_shape(by_id[m.id]) for m in sc.partners]
+    encoded = iter(encode_polygons([g for g in own if g is not None], window))
+    partners = []
+    for mark, shape in zip(sc.partners, own, strict=True):
+        rec = mark.to_dict()
+        rec["relationship"] = by_id[mark.id].relationship.value
+        rec["shape"] = "basemap" if shape is None else {"e": next(encoded)}
+        partners.append(rec)
+
+    outlines = [outline(by_id[g.id].geometry, keep=member_points(g.members)) for g in sc.groups]
+    groups = []
+    for g, e in zip(sc.groups, encode_polygons(outlines, window), strict=True):
+        rec = g.to_dict()
+        rec["memberNames"] = [_party_name(m, by_id, lang) for m in g.members]
+        rec["shape"] = {"e": e}
+        groups.append(rec)
+
+    links = []
+    for link in sc.links:
+        rec = link.to_dict()
+        rec["path"] = {"e": encode_lines([list(link.path)])}
+        links.append(rec)
+
+    ties, sources = _ties(dataset, lang)
+    first_year = min(t.first_date.year for t in dataset.ties)
+    meta = {
+        "title": sc.title, "subtitle": sc.subtitle, "viewParts": list(sc.view_parts),
+        "autoSubtitle": sc.subtitle == " · ".join(sc.view_parts),
+        "credit": sc.credit, "creditDate": sc.day, "description": sc.description,
+        "focalName": dataset.focal.label(lang),
+        "changesSince": sc.changes_since, "timeline": timeline, "controls": controls,
+        "firstYear": first_year, "lastDay": day_number(dataset.shown_date), "lastDayText": sc.day,
+        "legendCorner": sc.legend_corner, "lang": lang,
+        "viewPartsBase": view_parts(dataset, w, with_date=False),
+        "creditTitle": dataset.text("title", lang), "creditWhere": w.ui("credit"),
+    }
+    return {
+        "meta": meta,
+        "vocab": {"active": sorted(s.value for s in ACTIVE_STATUSES),
+                  "terminal": sorted(s.value for s in TERMINAL_STATUSES)},
+        "view": {"west": sc.west, "extent": list(sc.extent), "scale": SCALE},
+        "style": _style(theme),
+        "words": {s: w.section(s) for s in WORD_SECTIONS},
+        "focal": sc.focal.to_dict(),
+        "basemap": {"ids": list(ids), "shapes": [{"e": e} for e in basemap]},
+        "partners": partners,
+        "groups": groups,
+        "links": links,
+        "legend": [e.to_dict() for e in sc.legend],
+        "legendCatalog": legend_catalog(sc, dataset),
+        "rules": tables(),
+        "maxCounts": dict(sc.max_counts),
+        "kinds": {p.id: p.kind.value for p in dataset.partners},
+        "partnerIds": [p.id for p in dataset.partners],
+        "relationships": {p.id: p.relationship.value for p in dataset.partners},
+        "ties": ties,
+        "sources": sources,
+    }
+

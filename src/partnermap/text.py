@@ -1,0 +1,80 @@
+"""The one text policy: how text from data or users is made safe for each kind of output.
+
+Every output kind has one function here, and every writer calls it; the
+hostile corpus in ``tests/test_text.py`` and the fuzzer in
+``tests/test_fuzz.py`` run through all of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UsageError
+
+# Drawn text is cut at this many characters (with an ellipsis): a 1 MB partner name must not
+# make a figure or a slide try to lay out a megabyte of glyphs.
+MAX_DRAWN = 200
+
+
+def check_text(value: str | None, name: str) -> str | None:
+    """Refuse user text that cannot be written as UTF-8 (a shell argument with stray bytes
+    arrives as lone surrogates); every output that takes user text calls this."""
+    if value is not None:
+        if not isinstance(value, str):
+            raise UsageError(f"--{name}: expected text")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"--{name} contains bytes that are not UTF-8 text") from None
+    return value
+
+
+def clip(text: str, limit: int = MAX_DRAWN) -> str:
+    """``text`` cut to ``limit`` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Characters a terminal acts on instead of printing: C0/C1 controls (escape sequences, carriage
+# return, backspace), bidirectional overrides and isolates, zero-width and invisible formatting
+# characters, lone surrogates, tag characters.
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]")
+
+
+def _escape_char(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def terminal(text: str, keep_newlines: bool = False) -> str:
+    """Text for a terminal: control characters (escape sequences, carriage returns, bidi
+    overrides...) shown escaped as ``\\x1b``, ``\\u202e``, so data cannot move the cursor,
+    recolour the screen or hide what follows."""
+    if keep_newlines:
+        return "\n".join(_TERMINAL_UNSAFE.sub(_escape_char, line) for line in text.split("\n"))
+    return _TERMINAL_UNSAFE.sub(_escape_char, text)
+
+
+# Characters XML 1.0 cannot hold, and Unicode non-characters: replaced by a visible mark in
+# SVG, PPTX and drawn text, so the file stays well-formed and the reader sees something is off.
+_XML_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U0004fffe\U0004ffff"
+    "\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff\U0008fffe\U0008ffff"
+    "\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff\U000cfffe\U000cffff"
+    "\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
+MARK = "\ufffd"
+
+
+def xml(text: str) -> str:
+    """Text for an XML document (SVG, PPTX): characters XML cannot hold become a visible ``\ufffd``."""
+    return _XML_UNSAFE.sub(MARK, text)
+
+
+def mpl(text: str | None, limit: int = MAX_DRAWN) -> str:
+    """Text for matplotlib: one line, XML-safe (SVG), cut at ``limit``. Call sites also pass
+    ``parse_math=False``, so ``$`` is a dollar sign, never mathtext."""
+    if text is None:
+        return ""
+    return clip(xml(" ".join(text.split())), limit)
