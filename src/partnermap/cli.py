@@ -111,6 +111,8 @@ def validate(path: str | None) -> None:
     from .report import validate as run
 
     report = run(path)
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if not report.ok:
         raise ValidationError(list(report.problems))
     click.echo(report.summary())

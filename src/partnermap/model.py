@@ -123,15 +123,37 @@ class _Named(_Translatable):
 
 @dataclass(frozen=True)
 class Partner(_Named):
+    """One partner. Its territory is ``shape`` when the file gives one, else the
+    union of the basemap features in ``territory`` (derived from its id or its
+    members, ``territory.py``), made on first use of ``geometry``.
+    ``anchor_derived``: the anchor is the bundled capital (or a group's first
+    member's), not written in the file.
+    """
+
     id: str
     name: str
     kind: Kind
     anchor: Point
-    geometry: BaseGeometry = field(repr=False, compare=False)
+    shape: BaseGeometry | None = field(default=None, repr=False, compare=False)
     ties: tuple[Tie, ...] = ()
     translations: Translations = ()
     relationship: Relationship = Relationship.PARTNER
     members: tuple[str, ...] = ()
+    territory: tuple[str, ...] = ()
+    anchor_derived: bool = False
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        if self.shape is not None:
+            return self.shape
+        from .territory import shape_of
+
+        return shape_of(self.territory)
+
+    @property
+    def derived(self) -> bool:
+        """Whether the territory comes from codes rather than the file."""
+        return self.shape is None
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,7 @@ class Focal(_Named):
     name: str
     anchor: Point
     translations: Translations = ()
+    anchor_derived: bool = False  # the bundled capital, not written in the file
 
 
 @dataclass(frozen=True)
