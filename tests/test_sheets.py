@@ -264,3 +264,15 @@ def test_libreoffice_opens_the_workbook_and_keeps_its_dropdowns(bundled, tmp_pat
     assert len(resaved["ties"].data_validations.dataValidation) >= 5  # LibreOffice read and kept the drop-downs
     again = read_dataset(tmp_path / "lo" / "book.xlsx")  # and what it saves reads back
     assert format_ties(again, "json") == format_ties(bundled, "json")
+
+
+def test_a_territory_that_cannot_come_from_codes_is_a_warning(tmp_path):
+    from partnermap.checks import check
+    from partnermap.errors import PartnermapWarning
+
+    doc = json.loads((DATA / "bad" / "null-geometry.geojson").read_text(encoding="utf-8"))  # SJM, no basemap shape
+    doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[10, 76], [30, 76], [30, 80], [10, 80],
+                                                                          [10, 76]]]}
+    data = check(doc, "sjm.geojson").dataset
+    with pytest.warns(PartnermapWarning, match="partner SJM: its territory is drawn in the file"):
+        save_workbook(data, tmp_path / "s.xlsx")

@@ -279,7 +279,7 @@ def new(focal, output, force) -> None:
 @click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the files differ, as git diff does.")
 def diff_(old, new, fmt, exit_code) -> None:
     """Show the partners and ties added, removed and changed from OLD to NEW, field by field."""
-    from .diff import diff, format_diff
+    from .changes import diff, format_diff
     from .reader import load
 
     changes = diff(load(old), load(new))

@@ -191,6 +191,7 @@ def workbook_bytes(dataset: Dataset, source: str = "<memory>") -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    _warn_undrivable(dataset, source)
     data = tables(dataset)
     problems = [Problem(source, why, sheet=sheet, row=r, cell=header)
                 for sheet, rows in data.items() for r, row in enumerate(rows[1:], start=2)
@@ -233,6 +234,21 @@ def workbook_bytes(dataset: Dataset, source: str = "<memory>") -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return _fixed_zip(buf.getvalue())
+
+
+def _warn_undrivable(dataset: Dataset, source: str) -> None:
+    """A territory drawn by hand for something the basemap lacks cannot travel through a table: say so."""
+    import warnings
+
+    from .basemap import ids
+    from .errors import PartnermapWarning
+    from .vocab import Kind
+
+    for p in dataset.partners:
+        derivable = p.id in ids() if p.kind is Kind.STATE else bool(p.members)
+        if not p.derived and not derivable:
+            warnings.warn(PartnermapWarning(f"{source}: partner {p.id}: its territory is drawn in the file and "
+                                            "cannot come from codes; the tables leave it out"), stacklevel=3)
 
 
 def _put(ws, row: int, col: int, value: str, bold: bool = False) -> None:
@@ -279,6 +295,7 @@ def _csv_unescape(value: str) -> str:
 
 def csv_texts(dataset: Dataset) -> dict[str, str]:
     """The four tables as CSV files (``name.csv`` -> text), formula-looking cells defused."""
+    _warn_undrivable(dataset, dataset.source)
     out = {}
     for sheet, rows in tables(dataset).items():
         buf = io.StringIO()

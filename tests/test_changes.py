@@ -1,4 +1,4 @@
-"""diff.py: partners and ties added, removed and changed, field by field; text, Markdown, JSON; --exit-code."""
+"""changes.py (partnermap diff): added, removed and changed, field by field; text, Markdown, JSON; --exit-code."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from partnermap import load
+from partnermap.changes import diff, format_diff
 from partnermap.cli import main
-from partnermap.diff import diff, format_diff
 from partnermap.reader import default_path
 
 CANADA = {"type": "Feature", "geometry": None, "properties": {
