@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: map test lint system-deps pictures clean bench
+.PHONY: map install test lint system-deps pictures clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,20 @@ $(STAMP): pyproject.toml
 map: $(STAMP)
 	$(BIN)/partnermap render
 
-## What the tests need from Debian: chromium (browser tests) and a CJK font (Japanese static maps).
+## Install the partnermap command for everyday use, outside this checkout's .venv (with pipx).
+install:
+	@if command -v pipx >/dev/null; then pipx install --force .; \
+	else echo "pipx not found: install it (sudo apt-get install -y pipx), then run: pipx install ."; exit 1; fi
+
+## What the tests need from Debian: chromium (browser tests), a CJK font (Japanese static maps)
+## and LibreOffice Calc (the workbook opens in it with its drop-downs).
 ## Installed with apt when missing and we can; otherwise stop at once with the command to run.
-SYSTEM_PACKAGES = chromium fonts-noto-cjk
+SYSTEM_PACKAGES = chromium fonts-noto-cjk libreoffice-calc
 system-deps:
 	@missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc"; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \

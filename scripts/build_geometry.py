@@ -22,6 +22,9 @@ How
    an id get the user-assigned codes in ``NO_ID`` (Kosovo = XKX), the
    "Indian Ocean Ter." feature is split into Cocos (Keeling) and Christmas
    Island, and features sharing a code are merged (Ashmore and Cartier into AUS).
+   Natural Earth's Morocco includes the part of Western Sahara west of the
+   berm; ``ESH`` gets everything south of the 27 deg 40' N border line
+   (``WESTERN_SAHARA_NORTH``), so Laayoune is in Western Sahara as data/README.md says.
 3. Antimeridian: world-atlas keeps spherical rings (clockwise exteriors, d3
    convention), so three features have rings that jump across 180 degrees:
    Russia (Chukotka, Wrangel Island), Fiji and Antarctica (which encloses the
@@ -38,16 +41,18 @@ How
    inside [-180, 180] x [-90, 90], no edge jumping across the antimeridian, and
    the whole basemap still a valid coverage.
 6. Outputs: ``src/partnermap/assets/world.geojson`` (properties id and name only,
-   compact, sorted by id) and, if it exists, the ``geometry`` of every feature
-   of ``data/partners.geojson``: a state's territory, or the union of an
-   organisation's or group's ``members``. Nothing else in that file changes.
-   A state's territory is its basemap feature, plus the breakaway regions in
-   ``PARTNER_TERRITORY`` (N. Cyprus for CYP, Somaliland for SOM).
+   compact, sorted by id) and, with ``--partners FILE``, the ``geometry`` of
+   every feature of FILE: a state's whole territory, or the union of an
+   organisation's or group's ``members``, by the rules of ``partnermap.territory``
+   (the package derives the same shapes at load, so a partner file needs no
+   geometry at all; this is for files that must carry it, e.g. for GIS).
+   Nothing else in that file changes.
 
 Same input, same bytes out. ``--check`` rebuilds in memory and exits 1 if either
 file would change. Tolerances and sizes are discussed in data/README.md.
 
 Usage: python scripts/build_geometry.py [--check] [--partners PATH] [--basemap PATH] [--cache DIR]
+(``scripts/strip_geometry.py FILE`` does the opposite: it drops every geometry the package can derive.)
 """
 
 from __future__ import annotations
@@ -69,13 +74,17 @@ from typing import Any
 import antimeridian
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon, box, shape
 from shapely.geometry.base import BaseGeometry
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))  # a checkout without an installed package still finds it
+
+from partnermap import territory  # noqa: E402  (the one place the territory rules live)
+from partnermap.territory import polygonal, round_coordinates  # noqa: E402  (used and re-exported)
+
 CACHE_DIR = REPO / "cache"
 BASEMAP_PATH = REPO / "src" / "partnermap" / "assets" / "world.geojson"
-PARTNERS_PATH = REPO / "data" / "partners.geojson"
 
 WORLD_ATLAS = "world-atlas@2.0.2"
 WORLD_ATLAS_TARBALL = "world-atlas-2.0.2.tgz"
@@ -91,7 +100,7 @@ FROM_DETAIL = ("798",)  # Tuvalu
 TOLERANCE = 0.2  # degrees: coverage_simplify removes triangles up to about this squared
 SMALL_TOLERANCE = 0.02  # degrees, for small islands without a land border
 SMALL_AREA = 3.0  # square degrees (Fiji 1.6, Mauritius 0.16, Jamaica 0.9)
-DECIMALS = 2  # about 1.1 km, well under what TOLERANCE moves
+DECIMALS = territory.DECIMALS  # about 1.1 km, well under what TOLERANCE moves
 
 # ISO 3166-1: numeric -> (alpha-3, English short name), all 249 assigned codes.
 # Codes from the ISO 3166-1 list as shipped by Debian iso-codes 4.15.0; names are
@@ -358,16 +367,15 @@ NO_ID: dict[str, tuple[str, str]] = {
     "Somaliland": ("XSL", "Somaliland"),
     "Siachen Glacier": ("XSG", "Siachen Glacier"),
 }
-# A partner state is drawn with the territory ISO 3166-1 gives its code: Natural
-# Earth draws these breakaway regions apart (de facto, and so does the basemap),
-# but neither the UN nor Japan recognises them, so CYP is the whole island's
-# Republic of Cyprus and SOM includes Somaliland. Kosovo (recognised by Japan and
-# about half the UN) and the Siachen Glacier (disputed by two states) stay apart.
-# An empty dict draws partners exactly as the basemap does.
-PARTNER_TERRITORY: dict[str, tuple[str, ...]] = {
-    "CYP": ("XNC",),
-    "SOM": ("XSL",),
-}
+# A state's whole territory: its feature plus those of the territories under its
+# sovereignty, and the breakaway regions the UN does not recognise (N. Cyprus for
+# CYP, Somaliland for SOM). The table lives in the package (partnermap.territory),
+# which derives the same shapes at load; data/README.md explains the rule.
+PARTNER_TERRITORY: dict[str, tuple[str, ...]] = territory.SOVEREIGNTY
+# The Morocco-Western Sahara border is the parallel 27 deg 40' N; Natural Earth's ESH
+# stops at the berm, but its northern edge is that line (as NE draws it), so
+# everything of MAR south of it becomes ESH.
+WESTERN_SAHARA_NORTH = 27.656898076793283
 # Australia's Indian Ocean Territories are two ISO entities 800 km apart:
 # parts west of 100E are the Cocos (Keeling) Islands, east of it Christmas Island.
 SPLIT_BY_LONGITUDE: dict[str, tuple[float, str, str]] = {
@@ -524,21 +532,8 @@ def fix_antimeridian(geom: BaseGeometry, *, clockwise: bool = True) -> BaseGeome
 # --- geometry helpers -----------------------------------------------------------------------------
 
 
-def polygonal(geom: BaseGeometry) -> BaseGeometry:
-    """The polygons of a geometry (``make_valid`` may add lines or points) as Polygon or MultiPolygon."""
-    polys = [p for p in shapely.get_parts(shapely.get_parts(geom)) if p.geom_type == "Polygon" and not p.is_empty]
-    if not polys:
-        return Polygon()
-    return polys[0] if len(polys) == 1 else MultiPolygon(polys)
-
-
 def make_valid_polygonal(geom: BaseGeometry) -> BaseGeometry:
     return geom if geom.is_valid else polygonal(shapely.make_valid(geom))
-
-
-def round_coordinates(geom: BaseGeometry, decimals: int = DECIMALS) -> BaseGeometry:
-    # "+ 0.0" turns -0.0 into 0.0 so it never prints as "-0.0".
-    return shapely.transform(geom, lambda xy: np.round(xy, decimals) + 0.0)
 
 
 def finalize(geom: BaseGeometry, label: str, decimals: int = DECIMALS) -> BaseGeometry:
@@ -592,7 +587,22 @@ def prepare(source: Iterable[SourceFeature]) -> list[Country]:
             parts.extend(shapely.get_parts(fixed))
         geom = parts[0] if len(parts) == 1 else MultiPolygon(parts)
         countries.append(Country(code, name, make_valid_polygonal(geom)))
-    return countries
+    return western_sahara(countries)
+
+
+def western_sahara(countries: list[Country], north: float = WESTERN_SAHARA_NORTH) -> list[Country]:
+    """Give ESH every part of MAR south of the border parallel (the whole territory, not only east of the berm)."""
+    by_id = {c.id: c for c in countries}
+    if "MAR" not in by_id or "ESH" not in by_id:
+        return countries
+    south = box(-180, -90, 180, north)
+    mar, esh = by_id["MAR"], by_id["ESH"]
+    moved = shapely.intersection(mar.geometry, south)
+    if moved.is_empty:
+        return countries
+    by_id["MAR"] = Country("MAR", mar.name, polygonal(shapely.difference(mar.geometry, south)))
+    by_id["ESH"] = Country("ESH", esh.name, polygonal(shapely.union_all([esh.geometry, moved])))
+    return [by_id[c.id] for c in countries]
 
 
 def simplify(
@@ -678,22 +688,39 @@ def basemap_text(coverage: Mapping[str, Country]) -> str:
     return compact({"type": "FeatureCollection", "features": features}) + "\n"
 
 
-def territory_ids(code: str, coverage: Mapping[str, Country]) -> list[str]:
-    """The basemap features that make up a partner state's territory (see ``PARTNER_TERRITORY``)."""
-    return [code, *(extra for extra in PARTNER_TERRITORY.get(code, ()) if extra in coverage)]
+def territory_ids(code: str, coverage: Mapping[str, Country], own_partners: Iterable[str] = ()) -> list[str]:
+    """The basemap features that make up a partner state's whole territory (``partnermap.territory``)."""
+    return list(territory.state_parts(code, coverage, tuple(own_partners)))
+
+
+def union_ids(coverage: Mapping[str, Country], members: Iterable[str], **rules: Any) -> list[str]:
+    """The basemap features of an organisation's or group's territory (``partnermap.territory``)."""
+    return list(territory.union_parts(members, coverage, **rules))
+
+
+def territory_geometry(coverage: Mapping[str, Country], ids: Iterable[str], label: str) -> BaseGeometry:
+    """The union of these features, as the package makes it (``territory.merge``), checked."""
+    geoms = [coverage[i].geometry for i in sorted(set(ids))]
+    if not geoms:
+        raise BuildError([f"{label}: no basemap feature to make a territory of"])
+    return geoms[0] if len(geoms) == 1 else finalize(territory.merge(geoms), label)
 
 
 def union_members(coverage: Mapping[str, Country], members: Iterable[str], label: str) -> BaseGeometry:
     """The union of member territories (same coverage, so no seams), finalized."""
-    ids = sorted({part for m in members for part in territory_ids(m, coverage)})
-    return finalize(shapely.union_all([coverage[m].geometry for m in ids]), label)
+    return territory_geometry(coverage, union_ids(coverage, members), label)
 
 
-def partner_geometries(features: list[Any], coverage: Mapping[str, Country], label: str) -> list[BaseGeometry]:
+def partner_geometries(features: list[Any], coverage: Mapping[str, Country], label: str,
+                       focal: str | None = None) -> list[BaseGeometry]:
     """The geometry each partner feature should have; every problem is reported at once."""
     errors, out = [], []
-    for n, feature in enumerate(features):
-        props = feature.get("properties") if isinstance(feature, dict) else None
+    props_of = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    states = {p.get("id") for p in props_of if isinstance(p, dict) and p.get("kind") in KINDS_STATE}
+    groups = {p["id"]: tuple(p["members"]) for p in props_of
+              if isinstance(p, dict) and p.get("kind") in KINDS_UNION and isinstance(p.get("id"), str)
+              and isinstance(p.get("members"), list) and all(isinstance(m, str) for m in p["members"])}
+    for n, props in enumerate(props_of):
         if not isinstance(props, dict):
             errors.append(f"{label}: feature {n}: no properties")
             continue
@@ -703,20 +730,18 @@ def partner_geometries(features: list[Any], coverage: Mapping[str, Country], lab
             if fid not in coverage:
                 errors.append(f"{where} id: {fid!r} is not a country of the basemap")
                 continue
-            if len(territory_ids(fid, coverage)) == 1:
-                out.append(coverage[fid].geometry)
-            else:
-                out.append(union_members(coverage, [fid], where))
+            out.append(territory_geometry(coverage, territory_ids(fid, coverage, states - {fid}), where))
         elif kind in KINDS_UNION:
             members = props.get("members")
             if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
                 errors.append(f"{where} members: a {kind} needs a non-empty list of ISO3 ids")
                 continue
-            unknown = [m for m in members if m not in coverage]
+            unknown = [m for m in members if m not in coverage and m not in groups]
             if unknown:
                 errors.append(f"{where} members: not countries of the basemap: {', '.join(unknown)}")
                 continue
-            out.append(union_members(coverage, members, where))
+            ids = union_ids(coverage, members, scope=fid, focal=focal, groups=groups)
+            out.append(territory_geometry(coverage, ids, where))
         else:
             errors.append(f"{where} kind: {kind!r} is not one of state, organisation, group")
     if errors:
@@ -735,7 +760,8 @@ def partners_text(text: str, coverage: Mapping[str, Country], label: str = "part
     features = obj.get("features") if isinstance(obj, dict) else None
     if not isinstance(features, list):
         raise BuildError([f"{label}: not a FeatureCollection with a features list"])
-    geoms = partner_geometries(features, coverage, label)
+    focal = obj.get("metadata", {}).get("focal", {}).get("id") if isinstance(obj.get("metadata"), dict) else None
+    geoms = partner_geometries(features, coverage, label, focal if isinstance(focal, str) else None)
     marker = "@@partnermap-geometry-{}@@"
     if marker.split("{", 1)[0] in text:
         raise BuildError([f"{label}: contains the reserved text {marker.split('{', 1)[0]!r}"])
@@ -750,7 +776,7 @@ def partners_text(text: str, coverage: Mapping[str, Country], label: str = "part
 def write_outputs(
     coverage: Mapping[str, Country],
     basemap_path: Path = BASEMAP_PATH,
-    partners_path: Path | None = PARTNERS_PATH,
+    partners_path: Path | None = None,
     check: bool = False,
 ) -> int:
     """Write (or with ``check`` compare) the outputs. 0: current/written, 1: ``check`` found a change."""
@@ -780,7 +806,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if an output would change; write nothing")
     parser.add_argument("--basemap", type=Path, default=BASEMAP_PATH, help="basemap output (default: %(default)s)")
-    parser.add_argument("--partners", type=Path, default=PARTNERS_PATH, help="partner file (default: %(default)s)")
+    parser.add_argument("--partners", type=Path, default=None,
+                        help="also write every geometry into this file (default: none; the package derives them)")
     parser.add_argument("--cache", type=Path, default=CACHE_DIR, help="download cache (default: %(default)s)")
     args = parser.parse_args(argv)
     start = time.perf_counter()

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 import shapely
-from shapely.geometry import MultiPolygon, Polygon, box, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
+
+from partnermap import territory
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "build_geometry.py"
 
@@ -231,7 +233,9 @@ def test_union_across_the_antimeridian_stays_in_range():
 def test_partner_territory_includes_unrecognised_breakaways():
     somalia = Polygon([(41, -2), (51, -2), (51, 8), (49, 8), (43, 8), (41, 8)])
     world = coverage(("SOM", somalia), ("XSL", box(43, 8, 49, 11.5)), ("ETH", box(33, 3, 40, 15)))
-    assert all(extra in {code for code, _ in bg.NO_ID.values()} for v in bg.PARTNER_TERRITORY.values() for extra in v)
+    codes = {code for code, _ in bg.NO_ID.values()} | {code for code, _ in bg.ISO_3166_1.values()}
+    assert all(extra in codes for v in bg.PARTNER_TERRITORY.values() for extra in v)
+    assert bg.PARTNER_TERRITORY is territory.SOVEREIGNTY  # one table, shared with the package
     assert bg.territory_ids("SOM", world) == ["SOM", "XSL"]
     assert bg.territory_ids("ETH", world) == ["ETH"]
     [somalia, ethiopia] = bg.partner_geometries(
@@ -379,3 +383,50 @@ def test_main_exits_1_on_bad_partner_file(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(bg, "build_coverage", lambda source: (world, []))
     assert bg.main(["--partners", str(path), "--basemap", str(tmp_path / "world.geojson")]) == 1
     assert "feature 1 (EUX) members: not countries of the basemap: ATL" in capsys.readouterr().err
+
+
+def test_western_sahara_takes_everything_of_morocco_south_of_the_border_line():
+    north = bg.WESTERN_SAHARA_NORTH
+    morocco = Polygon([(-17, 21.5), (-13, 21.5), (-13, 26), (-8.7, 26), (-8.7, 27.66), (-1, 30), (-1, 36),
+                       (-6, 36), (-13, 28)])  # includes the coast west of the berm
+    berm_east = box(-13, 21.5, -8.7, 26)
+    countries = bg.western_sahara([bg.Country("ESH", "Western Sahara", berm_east),
+                                   bg.Country("MAR", "Morocco", morocco),
+                                   bg.Country("DZA", "Algeria", box(-8.7, 20, 0, 26))])
+    esh, mar, dza = (c.geometry for c in countries)
+    assert esh.contains(Point(-13.2, 27.15)) and not mar.contains(Point(-13.2, 27.15))  # Laayoune
+    assert esh.bounds[3] == pytest.approx(north) and mar.bounds[1] == pytest.approx(north)
+    assert esh.area + mar.area == pytest.approx(morocco.area + berm_east.area)
+    assert shapely.coverage_is_valid([esh, mar]) and dza.equals(box(-8.7, 20, 0, 26))
+    assert [c.id for c in countries] == ["ESH", "MAR", "DZA"]
+
+
+def test_bundled_basemap_puts_laayoune_in_western_sahara():
+    from partnermap.basemap import shapes
+
+    by_id = shapes()
+    assert by_id["ESH"].contains(Point(-13.2, 27.15)) and not by_id["MAR"].contains(Point(-13.2, 27.15))
+    assert by_id["ESH"].bounds[3] == pytest.approx(27.66, abs=0.01)
+    assert by_id["MAR"].contains(Point(-6.84, 34.02))  # Rabat
+
+
+def test_script_and_package_make_the_same_territories():
+    """A file filled by the script loads to the same shapes as the file without geometry."""
+    from partnermap.basemap import shapes
+    from partnermap.checks import check
+
+    world = {cid: bg.Country(cid, cid, g) for cid, g in shapes().items()}
+    doc = json.loads((Path(__file__).parent / "data" / "australia.geojson").read_text(encoding="utf-8"))
+    doc["features"].append({"type": "Feature", "geometry": None, "properties": {
+        "id": "NATO", "name": "NATO", "kind": "organisation", "anchor": [4.43, 50.88],
+        "members": ["USA", "GBR", "DNK", "FRA", "FIN"], "ties": [{
+            "id": "NATO-1", "title": "A test tie", "category": "diplomatic", "type": "dialogue", "status": "held",
+            "dates": {"held": "2024"}, "summary": "Test.",
+            "sources": [{"title": "t", "publisher": "p", "date": "2024"}]}]}})
+    filled = json.loads(bg.partners_text(json.dumps(doc), world))
+    bare, full = check(doc, "bare"), check(filled, "full")
+    assert bare.problems == full.problems == () and full.warnings == ()
+    bare, full = bare.dataset, full.dataset
+    for a, b in zip(bare.partners, full.partners, strict=True):
+        assert a.derived and not b.derived
+        assert shapely.equals_exact(a.geometry, b.geometry, tolerance=0), a.id

@@ -147,7 +147,7 @@ def test_list_table(runner, minimal_path):
     result = runner.invoke(main, ["list", str(minimal_path)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0].split() == ["partner", "category", "type", "status", "signed", "in_force", "title"]
+    assert lines[0].split() == ["partner", "category", "type", "status", "signed", "held", "in_force", "title"]
     assert len(lines) == 2 + 8 + 1
     assert lines[-1] == "8 ties with 4 partners (security 5, economic 2, diplomatic 1)"
     assert any(line.startswith("GBR") and "2023-10-15" in line for line in lines)

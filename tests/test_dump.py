@@ -53,3 +53,22 @@ def test_to_geodataframe(minimal):
     gbr = frame.set_index("id").loc["GBR"]
     assert (gbr["security"], gbr["economic"], gbr["ties"]) == (2, 0, "GBR-RAA,GBR-ACSA")
     assert frame.geometry.is_valid.all()
+
+
+def test_a_file_from_codes_dumps_back_to_codes_or_to_full_geojson():
+    from pathlib import Path
+
+    from partnermap import load
+    from partnermap.checks import check
+    from partnermap.dump import to_feature_collection
+
+    path = Path(__file__).parent / "data" / "australia.geojson"
+    data = load(path)
+    bare = to_feature_collection(data, derived=False)
+    original = json.loads(path.read_text(encoding="utf-8"))
+    assert bare == original  # nothing the package derives is written back
+    full = to_feature_collection(data)
+    assert all(f["geometry"] is not None and "anchor" in f["properties"] for f in full["features"])
+    again = check(json.loads(json.dumps(full)), "full")
+    assert again.problems == () and again.warnings == ()
+    assert again.dataset.ties == data.ties

@@ -96,7 +96,7 @@ def test_unknown_partner_lists_valid_ids(minimal):
     with pytest.raises(UsageError) as exc:
         select(minimal, partners=["XXX", "AAA"])
     message = str(exc.value)
-    assert message.startswith("unknown partner 'XXX', 'AAA'; give an id or an English name, one of: ")
+    assert message.startswith("unknown partner 'AAA', 'XXX'; give an id or an English name, one of: ")
     for pid in ("AUS", "GBR", "QUAD", "USA"):
         assert pid in message.split("one of: ")[1]
     assert exc.value.exit_code == 2

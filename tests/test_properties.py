@@ -33,9 +33,13 @@ SEQUENCES = [
 ]
 
 
-def _box(i: int) -> dict:
-    x, y = -170 + 33 * i, -40 + 7 * i
-    return {"type": "Polygon", "coordinates": [[[x, y], [x + 10, y], [x + 10, y + 6], [x, y + 6], [x, y]]]}
+def _territory(pid: str, given: bool) -> dict | None:
+    """The state's basemap shape written out, or None: the territory then comes from its code."""
+    from shapely.geometry import mapping
+
+    from partnermap.basemap import shapes
+
+    return json.loads(json.dumps(mapping(shapes()[pid]))) if given else None
 
 
 @st.composite
@@ -76,9 +80,11 @@ def network(draw) -> dict:
     features = []
     for i, pid in enumerate(ids):
         ties = [draw(tie(pid, n)) for n in range(draw(st.integers(1, 4)))]
-        features.append({"type": "Feature", "geometry": _box(i), "properties": {
-            "id": pid, "name": draw(st.text(min_size=1, max_size=20).filter(str.strip)), "kind": "state",
-            "anchor": [-165 + 33 * i, -37 + 7 * i], "ties": ties}})
+        props = {"id": pid, "name": draw(st.text(min_size=1, max_size=20).filter(str.strip)), "kind": "state",
+                 "ties": ties}
+        if draw(st.booleans()):
+            props["anchor"] = [-165 + 33 * i, -37 + 7 * i]  # else the bundled capital
+        features.append({"type": "Feature", "geometry": _territory(pid, draw(st.booleans())), "properties": props})
     return {"type": "FeatureCollection", "partnermap": 1, "features": features, "metadata": {
         "title": "Generated", "version": "0", "as_of": str(AS_OF),
         "focal": {"id": "JPN", "name": "Japan", "anchor": [139.69, 35.69]}}}

@@ -8,8 +8,10 @@ import io
 import json
 import unicodedata
 
+from partnermap.dates import PartialDate
 from partnermap.filters import select
 from partnermap.tables import COLUMNS, TABLE_COLUMNS, format_ties, tie_rows
+from partnermap.vocab import Status
 
 
 def cells(text: str) -> int:
@@ -30,20 +32,50 @@ def test_tie_rows_values(minimal):
     ]
     assert all(tuple(r) == COLUMNS for r in rows)
     by_id = {r["id"]: r for r in rows}
+    none = dict.fromkeys(("announced", "negotiating", "signed", "held", "in_force", "suspended", "cancelled",
+                          "ended"), "")
     assert by_id["AUS-RAA"] == {
         "partner": "AUS", "category": "security", "type": "reciprocal_access", "status": "in_force",
-        "announced": "", "signed": "2022-01-06", "in_force": "2023-08-13", "ended": "",
+        "nature": "cooperation", **none, "signed": "2022-01-06", "in_force": "2023-08-13",
         "title": "Reciprocal Access Agreement", "id": "AUS-RAA", "change": "",
     }
     assert by_id["USA-AUTO"]["announced"] == "2025-03-26"
     assert by_id["GBR-ACSA"]["in_force"] == "2017"  # the precision recorded, not a made-up day
-    # an event's "held" date goes in the signed column; "ended" holds the end
+    # every step has its own column: an event's "held" date is no signing, a cancellation no end
     assert by_id["QUAD-SUMMIT"] == {
         "partner": "QUAD", "category": "diplomatic", "type": "minilateral", "status": "held",
-        "announced": "", "signed": "2021-03-12", "in_force": "", "ended": "",
+        "nature": "cooperation", **none, "held": "2021-03-12",
         "title": "First Quad leaders' summit", "id": "QUAD-SUMMIT", "change": "",
     }
-    assert (by_id["QUAD-OLD"]["signed"], by_id["QUAD-OLD"]["ended"]) == ("2007-05", "2008-02")
+    assert (by_id["QUAD-OLD"]["held"], by_id["QUAD-OLD"]["signed"], by_id["QUAD-OLD"]["ended"]) == (
+        "2007-05", "", "2008-02")
+    assert by_id["USA-AUTO"]["nature"] == "friction"
+
+
+def test_negotiating_suspended_and_cancelled_dates_are_listed(minimal):
+    changed = dataclasses.replace(minimal, partners=tuple(
+        dataclasses.replace(p, ties=tuple(
+            dataclasses.replace(t, dates=((Status.NEGOTIATING, PartialDate(2018, 6, 18)),
+                                          (Status.CANCELLED, PartialDate(2019))))
+            if t.id == "AUS-EPA" else t for t in p.ties)) for p in minimal.partners))
+    row = next(r for r in tie_rows(changed) if r["id"] == "AUS-EPA")
+    assert (row["negotiating"], row["cancelled"], row["ended"], row["signed"]) == ("2018-06-18", "2019", "", "")
+
+
+def test_csv_cells_that_would_be_formulas_are_defused(minimal):
+    hostile = retitle(minimal, {"AUS-RAA": "=HYPERLINK(\"http://x\")", "AUS-EPA": "+1", "USA-AUTO": "@SUM(A1)",
+                                "USA-TREATY": "-2+3", "GBR-RAA": "\tTab"})
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(format_ties(hostile, "csv")))}
+    assert rows["AUS-RAA"]["title"] == "'=HYPERLINK(\"http://x\")"
+    assert [rows[i]["title"][0] for i in ("AUS-EPA", "USA-AUTO", "USA-TREATY", "GBR-RAA")] == ["'"] * 4
+    assert rows["GBR-ACSA"]["title"] == "ACSA"
+
+
+def test_totals_count_partners_in_the_singular_too(minimal):
+    from partnermap.tables import totals
+
+    one = dataclasses.replace(minimal, partners=minimal.partners[:1])
+    assert totals(one) == "2 ties with 1 partner (security 1, economic 1)"
 
 
 def test_tie_rows_of_a_snapshot_and_changes(minimal):

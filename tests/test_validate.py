@@ -58,7 +58,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     "wrong-schema-version.geojson": (DATA_ERROR, ["partnermap: schema version must be 1, got 2"]),
     # JSON true == 1 in Python, but a boolean is not the schema version
     "schema-version-true.geojson": (DATA_ERROR, ["partnermap: schema version must be 1, got True"]),
-    "missing-focal.geojson": (DATA_ERROR, ["metadata: focal: missing: give the focal country's id, name and anchor"]),
+    "missing-focal.geojson": (DATA_ERROR, ["metadata: focal: missing: give the focal country's id and name"]),
     "focal-anchor-swapped.geojson": (DATA_ERROR, [f"metadata: focal.anchor: [35.69, 139.69] {WGS84}{SWAPPED}"]),
     "impossible-as-of.geojson": (
         DATA_ERROR, ["metadata: as_of: '2025-11-31' is not a real date (November 2025 has 30 days)"]),
@@ -74,8 +74,12 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         DATA_ERROR, ["feature 0: id: 'AUS\\n' is not a valid partner id (upper-case letters, digits, _ -; 2-32 long)"]),
     "unknown-kind.geojson": (
         DATA_ERROR, ["feature 0 (AUS): kind: unknown value 'country'; expected one of: state, organisation, group"]),
+    # a state's anchor defaults to its capital, a group's to its first member's; an organisation's cannot
     "missing-anchor.geojson": (
-        DATA_ERROR, ["feature 0 (AUS): anchor: missing; give [lon, lat] of the capital or headquarters"]),
+        DATA_ERROR, ["feature 0 (EU): anchor: missing; give [lon, lat] of the organisation's headquarters"]),
+    "state-without-capital.geojson": (DATA_ERROR, [
+        "feature 0 (ATA): anchor: missing, and the bundled capitals table has no capital for ATA; "
+        "give [lon, lat] of the capital"]),
     "swapped-coordinates.geojson": (DATA_ERROR, [f"feature 0 (AUS): anchor: [-35.28, 149.13] {WGS84}{SWAPPED}"]),
     "out-of-range-coordinates.geojson": (DATA_ERROR, [f"feature 0 (AUS): anchor: [200.0, -35.28] {WGS84}"]),
     "infinite-coordinate.geojson": (
@@ -86,9 +90,10 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     "empty-ties.geojson": (DATA_ERROR, ["feature 0 (AUS): ties: must be a non-empty array of ties"]),
     "wrong-feature-type.geojson": (DATA_ERROR, ["feature 0: type: expected a GeoJSON Feature, got 'feature'"]),
     # geometry
+    # no geometry is fine for a basemap country (territory.py); SJM (Svalbard) is an ISO code the basemap lacks
     "null-geometry.geojson": (DATA_ERROR, [
-        "feature 0 (AUS): geometry: is null; every partner needs a territory "
-        "(organisations: the union of their members)"
+        "feature 0 (SJM): geometry: missing, and SJM is not a country of the bundled basemap, so no territory "
+        "can be derived from it; give a Polygon or MultiPolygon"
     ]),
     "point-geometry.geojson": (
         DATA_ERROR, ["feature 0 (AUS): geometry.type: expected Polygon or MultiPolygon, got 'Point'"]),
@@ -158,6 +163,50 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     ]),
     # urlsplit raises ValueError("Invalid IPv6 URL") on an unbalanced bracket
     "malformed-url.geojson": (DATA_ERROR, [f"{AUS_RAA}: sources[0].url: …"]),
+    # unknown keys anywhere, with the nearest known one
+    "unknown-key-collection.geojson": (DATA_ERROR, ["featurs: unknown key; did you mean features?"]),
+    "unknown-key-metadata.geojson": (DATA_ERROR, ["metadata: licence: unknown key; did you mean license?"]),
+    "unknown-key-focal.geojson": (DATA_ERROR, ["metadata: focal.anchr: unknown key; did you mean anchor?"]),
+    "unknown-key-feature.geojson": (DATA_ERROR, ["feature 0 (AUS): geometri: unknown key; did you mean geometry?"]),
+    "unknown-key-partner.geojson": (
+        DATA_ERROR, ["feature 0 (AUS): relationshp: unknown key; did you mean relationship?"]),
+    "unknown-key-tie.geojson": (DATA_ERROR, [f"{AUS_RAA}: sumary: unknown key; did you mean summary?"]),
+    "unknown-key-source.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: sources[0].containr: unknown key; did you mean container?"]),
+    "unknown-key-dates.geojson": (DATA_ERROR, [f"{AUS_RAA}: dates.signd: unknown step; did you mean signed?"]),
+    "unknown-key-geometry.geojson": (
+        DATA_ERROR, ["feature 0 (AUS): geometry.coordinate: unknown key; did you mean coordinates?"]),
+    # a key is shown escaped and capped: its newline cannot forge a second problem line
+    "newline-in-key.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: 'note\\nx.geojson: feature 9 (XXX): tie X: '…: unknown key; expected one of: …"]),
+    "long-key.geojson": (DATA_ERROR, [f"feature 0 (AUS): '{'k' * 40}'…: unknown key; expected one of: …"]),
+    # <field>_<lang> is known for translatable fields; a malformed tag or _en is not
+    "bad-language-tag.geojson": (DATA_ERROR, [
+        "feature 0 (AUS): name_JA: JA is not a language tag; write name_<lang> with a lower-case tag "
+        "such as name_ja or name_pt-BR"]),
+    "english-translation-key.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: title_en: English is the field itself; write it as title"]),
+    # member and party ids: basemap countries or partners of the file, never the focal country
+    "unknown-member.geojson": (
+        DATA_ERROR, ["feature 0 (QUAD): members: not countries of the basemap nor partners in this file: XYZ"]),
+    "focal-as-member.geojson": (
+        DATA_ERROR, ["feature 0 (QUAD): members: lists the focal country JPN; leave it out (the members are "
+                     "the others)"]),
+    "unknown-party.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: parties: not countries of the basemap nor partners in this file: ZZZ"]),
+    "focal-as-party.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: parties: lists the focal country JPN; leave it out (the parties are the others)"]),
+    "focal-not-in-basemap.geojson": (
+        DATA_ERROR, ["metadata: focal.id: 'JPZ' is not a country of the bundled basemap; did you mean JPN?"]),
+    # a retroactive entry into force (ANZCERTA) needs the flag and a note, and the flag needs that case
+    "retroactive-without-flag.geojson": (
+        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28"]),
+    "retroactive-without-note.geojson": (DATA_ERROR, [
+        f"{AUS_RAA}: note: missing: a retroactive entry into force needs a note saying from when and why"]),
+    "retroactive-in-force-after-signature.geojson": (DATA_ERROR, [
+        f"{AUS_RAA}: retroactive: true only for an entry into force dated before the signature; "
+        "give both dates, or drop the flag"]),
+    "retroactive-not-boolean.geojson": (DATA_ERROR, [f"{AUS_RAA}: retroactive: expected true or false, got string"]),
 }
 
 
@@ -351,7 +400,6 @@ def test_positions_with_altitude_are_accepted():
         ([149.13], "a position must be [lon, lat], got array of length 1"),
         ([149.13, -35.28, 0.0, 1.0], "a position must be [lon, lat], got array of length 4"),
         ("149.13,-35.28", "a position must be [lon, lat], got string"),
-        (None, "a position must be [lon, lat], got null"),
     ],
 )
 def test_bad_anchor_values(value, message):
@@ -453,3 +501,76 @@ def test_bad_file_through_every_command_keeps_previous_output(name, tmp_path):
         assert result.stdout == ""
     assert out.read_bytes() == b"previous map \x00 bytes"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+# --- territories, anchors and warnings from codes (territory.py)
+
+
+def test_anzcerta_dates_validate_with_the_retroactive_flag_and_not_without():
+    doc = minimal_doc()
+    tie = tie_of(doc, "AUS-EPA")
+    tie["dates"] = {"signed": "1983-03-28", "in_force": "1983-01-01"}  # in force retroactively from 1 January
+    assert problem_lines(doc) == [
+        "x.geojson: feature 0 (AUS): tie AUS-EPA: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28"]
+    tie.update(retroactive=True, note="Applied retroactively from 1 January 1983.")
+    assert problem_lines(doc) == []
+    dataset, _ = check_document(doc, "x.geojson")
+    stored = dataset.partner("AUS").ties[1]
+    assert stored.retroactive and str(stored.date(Status.IN_FORCE)) == "1983-01-01"  # never a bent date
+
+
+def test_anchors_default_to_capitals_and_a_groups_first_member():
+    doc = minimal_doc()
+    for pid in ("AUS", "QUAD"):
+        del props(doc, pid)["anchor"]
+    props(doc, "USA")["anchor"] = None  # null is "not given" too
+    del doc["metadata"]["focal"]["anchor"]
+    dataset, problems = check_document(doc, "x.geojson")
+    assert problems == []
+    assert dataset.partner("AUS").anchor == (149.13, -35.28) and dataset.partner("AUS").anchor_derived
+    assert dataset.partner("USA").anchor == (-77.04, 38.9)
+    assert dataset.partner("QUAD").anchor == (-77.04, 38.9)  # members: USA first
+    assert not dataset.partner("GBR").anchor_derived
+    assert dataset.focal.anchor == (139.69, 35.69) and dataset.focal.anchor_derived
+
+
+def test_chinas_polygon_pasted_into_japan_is_one_warning_line_and_exit_0(tmp_path, runner):
+    from shapely.geometry import mapping
+
+    from partnermap.basemap import shapes
+    from partnermap.cli import main
+    from partnermap.errors import PartnermapWarning
+
+    doc = json.loads((DATA / "australia.geojson").read_text(encoding="utf-8"))
+    japan = next(f for f in doc["features"] if f["properties"]["id"] == "JPN")
+    japan["geometry"] = json.loads(json.dumps(mapping(shapes()["CHN"])))
+    path = tmp_path / "pasted.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    line = (f"{path}: feature 4 (JPN): geometry: far from JPN's shape on the basemap (overlap 0.00, warned below "
+            "0.10): another country's polygon? Leave geometry out to draw JPN from the basemap")
+    report = validate(path)
+    assert report.ok and [str(w) for w in report.warnings] == [line]
+    with pytest.warns(PartnermapWarning, match="far from JPN's shape"):
+        load(path)
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [f"Warning: {line}"]
+    assert result.stdout.startswith("9 partners, 22 ties, valid")
+
+
+def test_every_whole_file_problem_at_once():
+    doc = minimal_doc()
+    props(doc, "QUAD")["members"] = ["USA", "JPN", "ATL"]
+    tie_of(doc, "USA-TREATY")["parties"] = ["ZZZ"]
+    doc["features"][1]["geometry"] = None
+    props(doc, "USA")["id"] = "USX"
+    for t in props(doc, "USX")["ties"]:
+        t["id"] = t["id"].replace("USA", "USX")
+    assert problem_lines(doc) == [
+        "x.geojson: feature 1 (USX): tie USX-TREATY: parties: not countries of the basemap nor partners in this "
+        "file: ZZZ",
+        "x.geojson: feature 1 (USX): geometry: missing, and USX is not a country of the bundled basemap, so no "
+        "territory can be derived from it; give a Polygon or MultiPolygon",
+        "x.geojson: feature 3 (QUAD): members: not countries of the basemap nor partners in this file: ATL",
+        "x.geojson: feature 3 (QUAD): members: lists the focal country JPN; leave it out (the members are the others)",
+    ]

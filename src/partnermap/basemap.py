@@ -2,11 +2,14 @@
 
 One reader for everything that needs a country's shape: the map's basemap,
 territories derived from ISO codes, and outlines that must keep every member.
-Provenance and licence: data/README.md.
+Also the bundled capitals (``assets/capitals.csv``), the anchor of a state
+whose file gives none. Provenance and licences: data/README.md.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from functools import lru_cache
@@ -19,6 +22,20 @@ from shapely.geometry.base import BaseGeometry
 @lru_cache(maxsize=1)
 def _text() -> str:
     return (resources.files("partnermap") / "assets" / "world.geojson").read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def ids() -> frozenset[str]:
+    """Every country id of the basemap, read without parsing a single shape (validation needs only these)."""
+    return frozenset(re.findall(r'"properties":\{"id":"([^"]*)"', _text()))
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, tuple[str, tuple[float, float]]]:
+    """id -> (capital, (lon, lat)) from the shipped table (scripts/build_capitals.py writes it)."""
+    text = (resources.files("partnermap") / "assets" / "capitals.csv").read_text(encoding="utf-8")
+    return {row["id"]: (row["capital"], (float(row["lon"]), float(row["lat"])))
+            for row in csv.DictReader(io.StringIO(text))}
 
 
 @lru_cache(maxsize=1)

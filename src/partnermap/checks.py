@@ -7,6 +7,7 @@ hostile JSON values of any shape come back as problems.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from .dates import PartialDate
 from .errors import Problem
 from .lifecycle import effective_steps, latest_step, status_on, step_order
 from .model import UNDATED, Dataset, Focal, Partner, Source, Tie
+from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
 from .vocab import (
     DATE_ORDER,
     SCHEMA_VERSION,
@@ -46,6 +48,21 @@ SAFE_SCHEMES = ("http", "https")
 LANG_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", re.ASCII)
 TRANSLATABLE = {"partner": ("name", "short_name"), "tie": ("title", "summary", "note"), "focal": ("name",),
                 "metadata": ("title", "description")}
+# Every key the schema knows, by the object it sits in (docs/schema.md); anything else is
+# a problem with the nearest known key named. GeoJSON's own members (bbox, a Feature's id)
+# and the name and crs GDAL writes on a collection are known too.
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "collection": ("type", "partnermap", "metadata", "features", "bbox", "name", "crs"),
+    "metadata": ("title", "version", "as_of", "description", "license", "focal", "view"),
+    "focal": ("id", "name", "anchor"),
+    "feature": ("type", "properties", "geometry", "id", "bbox"),
+    "partner": ("id", "name", "short_name", "kind", "anchor", "relationship", "members", "ties"),
+    "tie": ("id", "title", "category", "type", "status", "nature", "dates", "summary", "parties", "note",
+            "curation", "retroactive", "sources", "change"),
+    "source": ("title", "publisher", "date", "author", "container", "locator", "url"),
+    "geometry": ("type", "coordinates", "bbox"),
+}
+SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}", re.ASCII)
 
 
 def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, Status], ...]:
@@ -68,11 +85,58 @@ class _Ctx:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     feature: str | None = None
     tie: str | None = None
 
     def add(self, fieldname: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+
+    def warn(self, fieldname: str | None, message: str) -> None:
+        self.warnings.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+
+
+def shown(key: Any) -> str:
+    """A key as it may appear in a one-line message: plain if harmless, else escaped and capped.
+
+    A newline in a key must never start a second line that looks like another problem.
+    """
+    if isinstance(key, str) and SAFE_KEY.fullmatch(key):
+        return key
+    text = key if isinstance(key, str) else str(key)
+    return repr(text[:40]) + ("…" if len(text) > 40 else "")
+
+
+def nearest(word: str, choices: tuple[str, ...] | list[str], cutoff: float = 0.7) -> list[str]:
+    """The closest choices to a misspelling (all those equally close, at most three)."""
+    scored = sorted(((difflib.SequenceMatcher(None, word.lower(), c.lower()).ratio(), c) for c in choices),
+                    key=lambda sc: (-sc[0], sc[1]))
+    if not scored or scored[0][0] < cutoff:
+        return []
+    return [c for r, c in scored if r == scored[0][0]][:3]
+
+
+def _unknown_keys(ctx: _Ctx, obj: dict, kind: str, prefix: str = "") -> None:
+    """One problem per key the schema does not know, with the nearest known key."""
+    known = KNOWN_KEYS[kind]
+    translatable = TRANSLATABLE.get(kind, ())
+    for key in obj:
+        if key in known:
+            continue
+        name = prefix + shown(key)
+        if isinstance(key, str) and "_" in key and key.partition("_")[0] in translatable:
+            base, _, lang = key.partition("_")
+            if lang == "en":
+                ctx.add(name, f"English is the field itself; write it as {base}")
+                continue
+            if LANG_TAG.fullmatch(lang):
+                continue
+            ctx.add(name, f"{shown(lang)} is not a language tag; write {base}_<lang> with a lower-case tag "
+                          f"such as {base}_ja or {base}_pt-BR")
+            continue
+        guess = nearest(key, known) if isinstance(key, str) else []
+        hint = f"did you mean {' or '.join(guess)}?" if guess else f"expected one of: {', '.join(known)}"
+        ctx.add(name, f"unknown key; {hint}")
 
 
 def _type_name(value: Any) -> str:
@@ -194,12 +258,13 @@ def _polygon(ctx: _Ctx, coords: Any, name: str) -> Polygon | None:
 
 
 def _geometry(ctx: _Ctx, geom: Any) -> BaseGeometry | None:
+    """An explicit territory, or None (no geometry: derived from codes later, or a problem there)."""
     if geom is None:
-        ctx.add("geometry", "is null; every partner needs a territory (organisations: the union of their members)")
         return None
     if not isinstance(geom, dict):
         ctx.add("geometry", f"expected a GeoJSON geometry object, got {_type_name(geom)}")
         return None
+    _unknown_keys(ctx, geom, "geometry", "geometry.")
     kind = geom.get("type")
     coords = geom.get("coordinates")
     if kind == "Polygon":
@@ -230,8 +295,8 @@ def _geometry(ctx: _Ctx, geom: Any) -> BaseGeometry | None:
 
 
 def _anchor(ctx: _Ctx, obj: dict, prefix: str = "") -> tuple[float, float] | None:
-    if "anchor" not in obj:
-        ctx.add(prefix + "anchor", "missing; give [lon, lat] of the capital or headquarters")
+    """The anchor written in the file, if any (a missing one may be derived later)."""
+    if obj.get("anchor") is None:
         return None
     return _position(ctx, obj["anchor"], prefix + "anchor")
 
@@ -281,6 +346,7 @@ def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ..
         if not isinstance(src, dict):
             ctx.add(f"sources[{i}]", f"expected an object, got {_type_name(src)}")
             continue
+        _unknown_keys(ctx, src, "source", prefix)
         title = _text(ctx, src, "title", prefix=prefix)
         publisher = _text(ctx, src, "publisher", prefix=prefix)
         date_text = _text(ctx, src, "date", prefix=prefix)
@@ -307,7 +373,9 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
         try:
             step = Status(key)
         except ValueError:
-            ctx.add(f"dates.{key}"[:80], f"unknown step; expected one of: {', '.join(Status.values())}")
+            guess = nearest(key, Status.values()) if isinstance(key, str) else []
+            hint = f"did you mean {' or '.join(guess)}?" if guess else f"expected one of: {', '.join(Status.values())}"
+            ctx.add(f"dates.{shown(key)}", f"unknown step; {hint}")
             ok = False
             continue
         d = _date(ctx, value, f"dates.{key}")
@@ -364,6 +432,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
         ctx.add("id", f"duplicate tie id (also in {seen[tie_id]})")
     else:
         seen[tie_id] = ctx.feature or partner_id
+    _unknown_keys(ctx, raw, "tie")
     title = _text(ctx, raw, "title")
     summary = _text(ctx, raw, "summary")
     category = _choice(ctx, raw, "category", Category)
@@ -405,8 +474,25 @@ def _ids(ctx: _Ctx, raw: Any, name: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+@dataclass
+class _Draft:
+    """A partner as read from one feature, before the checks that need the whole file."""
+
+    index: int
+    label: str
+    ok: bool
+    pid: str | None
+    kind: Kind | None
+    members: tuple[str, ...]
+    fields: dict[str, Any]
+    anchor: tuple[float, float] | None
+    anchor_given: bool
+    shape: BaseGeometry | None
+    ties: list[Tie]
+
+
 def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, focal_id: str | None,
-             seen_partners: set[str], seen_ties: dict[str, str]) -> Partner | None:
+             seen_partners: set[str], seen_ties: dict[str, str]) -> _Draft | None:
     ctx.feature, ctx.tie = f"feature {index}", None
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         got = feature.get("type") if isinstance(feature, dict) else _type_name(feature)
@@ -420,6 +506,8 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     if isinstance(pid, str) and PARTNER_ID.fullmatch(pid):
         ctx.feature = f"feature {index} ({pid})"
     before = len(ctx.problems)
+    _unknown_keys(ctx, feature, "feature")
+    _unknown_keys(ctx, props, "partner")
     if pid is None:
         ctx.add("id", "missing (ISO 3166-1 alpha-3 for states, a short code for organisations)")
     elif not isinstance(pid, str) or not PARTNER_ID.fullmatch(pid):
@@ -441,7 +529,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     members = _ids(ctx, props.get("members"), "members")
     if kind in (Kind.ORGANISATION, Kind.GROUP) and not members:
         ctx.add("members", f"{'an' if kind is Kind.ORGANISATION else 'a'} {kind} lists its member states")
-    geometry = _geometry(ctx, feature.get("geometry"))
+    shape = _geometry(ctx, feature.get("geometry"))
     raw_ties = props.get("ties")
     ties: list[Tie] = []
     if not isinstance(raw_ties, list) or not raw_ties:
@@ -452,10 +540,90 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
             if tie is not None:
                 ties.append(tie)
         ctx.tie = None
-    if len(ctx.problems) > before:
-        return None
-    return Partner(id=pid, name=name, short_name=short_name, translations=translations, kind=kind, anchor=anchor,
-                   geometry=geometry, ties=tuple(ties), relationship=relationship, members=members)
+    fields = {"id": pid, "name": name, "short_name": short_name, "translations": translations, "kind": kind,
+              "relationship": relationship, "members": members}
+    return _Draft(index, ctx.feature, len(ctx.problems) == before, pid if isinstance(pid, str) else None, kind,
+                  members, fields, anchor, props.get("anchor") is not None, shape, ties)
+
+
+def _capital(code: str) -> tuple[float, float] | None:
+    from .basemap import capitals
+
+    found = capitals().get(code)
+    return found[1] if found else None
+
+
+def _whole_file(ctx: _Ctx, drafts: list[_Draft], focal: Focal | None) -> list[Partner]:
+    """The checks that need every partner: member and party ids, territories and anchors from codes."""
+    from .basemap import ids as basemap_ids
+
+    countries = basemap_ids()
+    partner_ids = {d.pid for d in drafts if d.pid}
+    known = countries | partner_ids
+    focal_id = focal.id if focal else None
+    groups = {d.pid: d.members for d in drafts if d.pid and d.kind in (Kind.ORGANISATION, Kind.GROUP)}
+    states = {d.pid for d in drafts if d.pid and d.kind is Kind.STATE}
+    out = []
+    for d in drafts:
+        ctx.feature, ctx.tie = d.label, None
+        before = len(ctx.problems)
+        unknown = [m for m in d.members if m not in known]
+        if unknown:
+            ctx.add("members", f"not countries of the basemap nor partners in this file: {', '.join(unknown)}")
+        if focal_id in d.members:
+            ctx.add("members", f"lists the focal country {focal_id}; leave it out (the members are the others)")
+        if d.pid and d.pid in d.members:
+            ctx.add("members", f"lists {d.pid} itself")
+        for tie in d.ties:
+            ctx.tie = tie.id
+            unknown = [p for p in tie.parties if p not in known]
+            if unknown:
+                ctx.add("parties", f"not countries of the basemap nor partners in this file: {', '.join(unknown)}")
+            if focal_id in tie.parties:
+                ctx.add("parties", f"lists the focal country {focal_id}; leave it out (the parties are the others)")
+        ctx.tie = None
+        territory: tuple[str, ...] = ()
+        if d.kind is Kind.STATE and d.pid:
+            if d.shape is None and d.pid not in countries:
+                ctx.add("geometry", f"missing, and {d.pid} is not a country of the bundled basemap, so no territory "
+                                    "can be derived from it; give a Polygon or MultiPolygon")
+            elif d.pid in countries:
+                territory = state_parts(d.pid, countries, states)
+                if d.shape is not None and d.ok:
+                    best = far_from(d.shape, d.pid, territory)
+                    if best is not None:
+                        ctx.warn("geometry", f"far from {d.pid}'s shape on the basemap (overlap {best:.2f}, "
+                                             f"warned below {OVERLAP_WARN:.2f}): another country's polygon? "
+                                             f"Leave geometry out to draw {d.pid} from the basemap")
+        elif d.kind in (Kind.ORGANISATION, Kind.GROUP) and d.members and d.shape is None:
+            territory = union_parts(d.members, countries, scope=d.pid, focal=focal_id, groups=groups)
+            if not territory and len(ctx.problems) == before:
+                ctx.add("geometry", "missing, and its members give no territory; give a Polygon or MultiPolygon")
+        anchor, derived = d.anchor, False
+        if anchor is None and not d.anchor_given and d.pid:
+            anchor, derived = _default_anchor(ctx, d), True
+        if len(ctx.problems) == before and d.ok and anchor is not None:
+            out.append(Partner(**d.fields, anchor=anchor, shape=d.shape, ties=tuple(d.ties), territory=territory,
+                               anchor_derived=derived))
+    return out
+
+
+def _default_anchor(ctx: _Ctx, d: _Draft) -> tuple[float, float] | None:
+    """A state's capital; a group's first member's capital; an organisation has none (its seat is not a capital)."""
+    if d.kind is Kind.STATE:
+        found = _capital(d.pid)
+        if found is None:
+            ctx.add("anchor", f"missing, and the bundled capitals table has no capital for {d.pid}; "
+                              "give [lon, lat] of the capital")
+        return found
+    if d.kind is Kind.GROUP:
+        found = next((c for c in map(_capital, d.members) if c is not None), None)
+        if found is None and d.members:
+            ctx.add("anchor", "missing, and no member has a capital in the bundled table; give [lon, lat]")
+        return found
+    if d.kind is Kind.ORGANISATION:
+        ctx.add("anchor", "missing; give [lon, lat] of the organisation's headquarters")
+    return None
 
 
 def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None, Focal | None]:
@@ -464,6 +632,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
     if not isinstance(meta, dict):
         ctx.add(None, "missing: the collection needs a metadata object (title, version, as_of, focal)")
         return {}, None, None
+    _unknown_keys(ctx, meta, "metadata")
     out = {k: _text(ctx, meta, k) for k in ("title", "version")}
     out.update({k: _text(ctx, meta, k, required=False) for k in ("description", "license")})
     out["translations"] = _translations(ctx, meta, TRANSLATABLE["metadata"])
@@ -472,30 +641,55 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
     focal_raw = meta.get("focal")
     focal = None
     if not isinstance(focal_raw, dict):
-        ctx.add("focal", "missing: give the focal country's id, name and anchor")
+        ctx.add("focal", "missing: give the focal country's id and name")
     else:
         n = len(ctx.problems)
+        _unknown_keys(ctx, focal_raw, "focal", "focal.")
         fid = _text(ctx, focal_raw, "id", prefix="focal.")
         if fid and not STATE_ID.fullmatch(fid):
-            ctx.add("focal.id", f"{fid!r}: expected an ISO 3166-1 alpha-3 code")
+            ctx.add("focal.id", f"{fid[:40]!r}: expected an ISO 3166-1 alpha-3 code")
+            fid = None
+        elif fid:
+            from .basemap import ids as basemap_ids
+
+            if fid not in basemap_ids():
+                guess = nearest(fid, sorted(basemap_ids()), cutoff=0.6)
+                hint = f"; did you mean {' or '.join(guess)}?" if guess else ""
+                ctx.add("focal.id", f"{fid!r} is not a country of the bundled basemap{hint}")
+                fid = None
         fname = _text(ctx, focal_raw, "name", prefix="focal.")
         ftr = _translations(ctx, focal_raw, TRANSLATABLE["focal"], prefix="focal.")
-        anchor = _anchor(ctx, focal_raw, "focal.")
+        anchor, derived = _anchor(ctx, focal_raw, "focal."), False
+        if anchor is None and focal_raw.get("anchor") is None and fid:
+            anchor, derived = _capital(fid), True
+            if anchor is None:
+                ctx.add("focal.anchor", f"missing, and the bundled capitals table has no capital for {fid}; "
+                                        "give [lon, lat] of the capital")
         if len(ctx.problems) == n:
-            focal = Focal(fid, fname, anchor, ftr)
+            focal = Focal(fid, fname, anchor, ftr, anchor_derived=derived)
     return out, as_of, focal
 
 
-def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
-    """Validate a parsed partner file; return the dataset (if valid) and every problem."""
+@dataclass(frozen=True)
+class Checked:
+    """What ``check`` found: the dataset (when there are no problems), the problems and the warnings."""
+
+    dataset: Dataset | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+def check(doc: Any, file: str) -> Checked:
+    """Validate a parsed partner file: every problem, every warning, and the dataset if it is valid."""
     ctx = _Ctx(file)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         ctx.add(None, "is a single Feature; a partner file is a FeatureCollection of partners")
-        return None, ctx.problems
+        return Checked(None, tuple(ctx.problems))
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else _type_name(doc)
         ctx.add("type", f"expected a GeoJSON FeatureCollection, got {str(got)[:40]!r}")
-        return None, ctx.problems
+        return Checked(None, tuple(ctx.problems))
+    _unknown_keys(ctx, doc, "collection")
     version = doc.get("partnermap")
     if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 in Python; not here
         ctx.add("partnermap", f"schema version must be {SCHEMA_VERSION}, got {version!r}"[:120])
@@ -504,21 +698,43 @@ def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
     ctx.feature = None
     if not isinstance(features, list):
         ctx.add("features", f"expected an array of Features, got {_type_name(features)}")
-        return None, ctx.problems
+        return Checked(None, tuple(ctx.problems))
     if not features:
         ctx.add("features", "is empty: a partner file needs at least one partner")
-        return None, ctx.problems
+        return Checked(None, tuple(ctx.problems))
     seen_partners: set[str] = set()
     seen_ties: dict[str, str] = {}
-    partners = [
-        _partner(ctx, f, i, as_of, focal.id if focal else None, seen_partners, seen_ties)
-        for i, f in enumerate(features)
-    ]
+    focal_id = focal.id if focal else _focal_id(doc)
+    drafts = [_partner(ctx, f, i, as_of, focal_id, seen_partners, seen_ties) for i, f in enumerate(features)]
+    partners = _whole_file(ctx, [d for d in drafts if d is not None], focal)
     if ctx.problems:
-        return None, ctx.problems
+        return Checked(None, tuple(ctx.problems), tuple(ctx.warnings))
     dataset = Dataset(
         title=meta["title"], version=meta["version"], as_of=as_of, focal=focal,
-        partners=tuple(p for p in partners if p is not None), source=file,
+        partners=tuple(partners), source=file,
         description=meta.get("description"), license=meta.get("license"), translations=meta["translations"],
     )
-    return dataset, []
+    return Checked(dataset, (), tuple(ctx.warnings))
+
+
+def _focal_id(doc: dict) -> str | None:
+    """The focal id as written, for partner checks when the focal object itself has a problem."""
+    focal = doc.get("metadata", {}).get("focal") if isinstance(doc.get("metadata"), dict) else None
+    fid = focal.get("id") if isinstance(focal, dict) else None
+    return fid if isinstance(fid, str) else None
+
+
+def check_document(doc: Any, file: str) -> tuple[Dataset | None, list[Problem]]:
+    """Validate a parsed partner file; return the dataset (if valid) and every problem.
+
+    Warnings (a geometry far from its country's shape) are issued as
+    ``PartnermapWarning``s; ``check`` returns them instead.
+    """
+    import warnings
+
+    from .errors import PartnermapWarning
+
+    result = check(doc, file)
+    for w in result.warnings:
+        warnings.warn(PartnermapWarning(str(w)), stacklevel=2)
+    return result.dataset, list(result.problems)

@@ -197,10 +197,10 @@ def validate(path: str | None) -> None:
     from .report import validate as run
 
     report = run(path)
+    for warning in report.warnings:
+        _echo_err(f"Warning: {_one_line(str(warning))}")
     if not report.ok:
         raise ValidationError(list(report.problems), more=report.more)
-    for line in report.warnings:
-        _echo_err(f"Warning: {_one_line(line)}")
     _echo(report.summary())
     for name, counts in report.counts().items():
         _echo(f"  by {name}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
@@ -291,22 +291,89 @@ def embed(html_file, title, url, width, height, aspect) -> None:
 
 @main.command(name="list")
 @click.argument("path", required=False)
-@click.option("--format", "fmt", type=click.Choice([*TABLE_FORMATS, "geojson"]), default="table",
-              show_default=True, help="table, csv, json, or geojson (the selection as a partner file).")
+@click.option("--format", "fmt", type=click.Choice([*TABLE_FORMATS, "geojson", "xlsx"]), default="table",
+              show_default=True,
+              help="geojson: the selection as a partner file (QGIS/GDAL read it); xlsx: a workbook to edit "
+                   "(sheets metadata, partners, ties, sources; needs -o).")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of printing (required for xlsx).")
 @filter_options
-def list_(path, fmt, selection) -> None:
-    """Print one row per tie (partner, category, type, status, dates, title)."""
+def list_(path, fmt, output, selection) -> None:
+    """Print one row per tie (partner, category, type, status, dates, title), or write them to a file."""
     from .tables import format_ties, totals
 
+    if fmt == "xlsx" and not output:
+        raise click.UsageError("--format xlsx writes a file: give -o BOOK.xlsx")
     dataset = _load_selected(path, selection)
+    if fmt == "xlsx":
+        from .export import save_workbook
+
+        _echo(str(save_workbook(dataset, output)))
+        return
     if fmt == "geojson":
         from .dump import dumps
 
-        _echo(dumps(dataset), nl=False)
+        text = dumps(dataset)
+    else:
+        text = format_ties(dataset, fmt) + (totals(dataset) + "\n" if fmt == "table" else "")
+    if output:
+        from .export import write_text
+
+        _echo(str(write_text(output, text)))
         return
-    _echo(format_ties(dataset, fmt), nl=False)
-    if fmt == "table":
-        _echo(totals(dataset))
+    _echo(text, nl=False)
+
+
+@main.command(name="import")
+@click.argument("source", metavar="BOOK")
+@click.option("-o", "--output", metavar="FILE.geojson",
+              help="The partner file to write (default: print it). A failed import writes nothing.")
+def import_(source, output) -> None:
+    """Read a workbook (.xlsx) or a folder of CSV tables back into a partner file.
+
+    The tables are those `list --format xlsx` writes (metadata, partners, ties,
+    sources); every problem is reported at its sheet, row and column.
+    """
+    if output:
+        from .export import save_import
+
+        _echo(str(save_import(source, output)))
+        return
+    from .dump import dumps
+    from .sheets import read_dataset
+
+    _echo(dumps(read_dataset(source), derived=False), nl=False)
+
+
+@main.command()
+@click.option("--focal", required=True, metavar="ISO3", help="The country whose network this is, e.g. AUS.")
+@click.option("-o", "--output", metavar="FILE", default="partners.geojson", show_default=True,
+              help="The starter file to write.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def new(focal, output, force) -> None:
+    """Write a valid starter partner file for any country, with one EXAMPLE tie to replace.
+
+    docs/authoring.md says what to fill in.
+    """
+    from .export import save_starter
+
+    _echo(str(save_starter(focal, output, force=force)))
+
+
+@main.command(name="diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="md: a changelog or pull-request description.")
+@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the files differ, as git diff does.")
+def diff_(old, new, fmt, exit_code) -> None:
+    """Show the partners and ties added, removed and changed from OLD to NEW, field by field."""
+    from .changes import diff, format_diff
+    from .reader import load
+
+    changes = diff(load(old), load(new))
+    _echo(format_diff(changes, fmt, old, new), nl=False)
+    if exit_code and changes:
+        sys.exit(1)
 
 
 @main.command()

@@ -2,7 +2,9 @@
 
 ``partnermap list --format geojson`` writes a filtered view this way, so the
 result opens in QGIS/GDAL (ties become a JSON field) *and* loads back into
-partnermap: load -> select -> dump -> load round-trips.
+partnermap: load -> select -> dump -> load round-trips. With ``derived=False``
+what the package derives (territories from codes, capitals as anchors) is left
+out, as a person would write the file (``partnermap import`` writes that).
 """
 
 from __future__ import annotations
@@ -53,23 +55,29 @@ def _tie(t: Tie) -> dict:
     return out
 
 
-def _partner(p: Partner) -> dict:
+def _partner(p: Partner, derived: bool) -> dict:
     props: dict = {"id": p.id, "name": p.name}
     if p.short_name:
         props["short_name"] = p.short_name
     _put_translations(props, p)
     props["kind"] = p.kind.value
-    props["anchor"] = list(p.anchor)
+    if derived or not p.anchor_derived:
+        props["anchor"] = list(p.anchor)
     if p.relationship is not Relationship.PARTNER:
         props["relationship"] = p.relationship.value
     if p.members or p.kind is not Kind.STATE:
         props["members"] = list(p.members)
     props["ties"] = [_tie(t) for t in p.ties]
-    return {"type": "Feature", "properties": props, "geometry": mapping(p.geometry)}
+    geometry = mapping(p.geometry) if derived or not p.derived else None
+    return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
-def to_feature_collection(dataset: Dataset) -> dict:
-    """The dataset (or a filtered view of it) as a valid partner file."""
+def to_feature_collection(dataset: Dataset, *, derived: bool = True) -> dict:
+    """The dataset (or a filtered view of it) as a valid partner file.
+
+    ``derived``: also write the territories and anchors partnermap derives from
+    codes (what GIS software needs); False writes only what the source file gave.
+    """
     metadata: dict = {
         "title": dataset.title,
         "version": dataset.version,
@@ -82,17 +90,18 @@ def to_feature_collection(dataset: Dataset) -> dict:
     _put_translations(metadata, dataset)
     focal = {"id": dataset.focal.id, "name": dataset.focal.name}
     _put_translations(focal, dataset.focal)
-    focal["anchor"] = list(dataset.focal.anchor)
+    if derived or not dataset.focal.anchor_derived:
+        focal["anchor"] = list(dataset.focal.anchor)
     metadata["focal"] = focal
     if dataset.view_date or dataset.changes_since:
         metadata["view"] = {k: v.isoformat() for k, v in
                             (("as_of", dataset.view_date), ("changes_since", dataset.changes_since)) if v}
     return {"type": "FeatureCollection", "partnermap": SCHEMA_VERSION, "metadata": metadata,
-            "features": [_partner(p) for p in dataset.partners]}
+            "features": [_partner(p, derived) for p in dataset.partners]}
 
 
-def dumps(dataset: Dataset) -> str:
-    return json.dumps(to_feature_collection(dataset), ensure_ascii=False, indent=1) + "\n"
+def dumps(dataset: Dataset, *, derived: bool = True) -> str:
+    return json.dumps(to_feature_collection(dataset, derived=derived), ensure_ascii=False, indent=1) + "\n"
 
 
 def to_geodataframe(dataset: Dataset):

@@ -40,9 +40,19 @@ class Problem:
     field: str | None = None
     line: int | None = None
     column: int | None = None
+    # a spreadsheet's place instead (partnermap import): sheet name, row number, column header
+    sheet: str | None = None
+    row: int | None = None
+    cell: str | None = None
 
     def __str__(self) -> str:
         where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.cell is not None:
+            where.append(f"column {self.cell}")
         if self.line is not None:
             where.append(f"line {self.line}" + (f" column {self.column}" if self.column else ""))
         if self.feature is not None:

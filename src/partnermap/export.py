@@ -74,3 +74,45 @@ def save_deck(dataset, path: str | os.PathLike[str], **options) -> Path:
     if Path(path).suffix.lower() != ".pptx":
         raise UsageError(f"{path}: a deck is written as .pptx")
     return write_bytes(path, build_deck(dataset, **options))
+
+
+def save_workbook(dataset, path: str | os.PathLike[str]) -> Path:
+    """The dataset as an .xlsx workbook (sheets metadata, partners, ties, sources; ``sheets.py``)."""
+    from .sheets import workbook_bytes
+
+    if Path(path).suffix.lower() != ".xlsx":
+        raise UsageError(f"{path}: a workbook is written as .xlsx")
+    return write_bytes(path, workbook_bytes(dataset, dataset.source))
+
+
+def save_tables(dataset, folder: str | os.PathLike[str]) -> Path:
+    """The dataset as a folder of CSV tables (metadata.csv, partners.csv, ties.csv, sources.csv)."""
+    from .sheets import csv_texts
+
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a folder")
+    texts = csv_texts(dataset)  # everything made before anything is written
+    for name, text in texts.items():
+        write_text(target / name, text)
+    return target
+
+
+def save_import(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+    """A workbook or CSV folder, validated, written as a partner file (territories and capitals from codes)."""
+    from .dump import dumps
+    from .sheets import read_dataset
+
+    if Path(path).suffix.lower() not in (".geojson", ".json"):
+        raise UsageError(f"{path}: a partner file is written as .geojson")
+    return write_text(path, dumps(read_dataset(source), derived=False))
+
+
+def save_starter(focal: str, path: str | os.PathLike[str], *, force: bool = False, as_of=None) -> Path:
+    """A starter partner file for ``focal`` (``starter.py``); an existing file is kept unless ``force``."""
+    from .starter import starter_text
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise UsageError(f"{target}: already exists; choose another name or use --force to overwrite it")
+    return write_text(target, starter_text(focal, as_of=as_of))

@@ -153,7 +153,7 @@ def resolve_partners(dataset: Dataset, wanted: Iterable[str]) -> frozenset[str]:
         for m in p.members:
             by_key.setdefault(m.casefold(), m)
     out, unknown = set(), []
-    for w in wanted:
+    for w in sorted(wanted, key=str):
         key = str(w).strip().casefold()
         if key in by_key:
             out.add(by_key[key])

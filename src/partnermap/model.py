@@ -123,16 +123,38 @@ class _Named(_Translatable):
 
 @dataclass(frozen=True)
 class Partner(_Named):
+    """One partner. Its territory is ``shape`` when the file gives one, else the
+    union of the basemap features in ``territory`` (derived from its id or its
+    members, ``territory.py``), made on first use of ``geometry``.
+    ``anchor_derived``: the anchor is the bundled capital (or a group's first
+    member's), not written in the file.
+    """
+
     id: str
     name: str
     kind: Kind
     anchor: Point
-    geometry: BaseGeometry = field(repr=False, compare=False)
+    shape: BaseGeometry | None = field(default=None, repr=False, compare=False)
     ties: tuple[Tie, ...] = ()
     translations: Translations = ()
     relationship: Relationship = Relationship.PARTNER
     members: tuple[str, ...] = ()
+    territory: tuple[str, ...] = ()
+    anchor_derived: bool = False
     short_name: str | None = None  # what the map labels it ("EU", "Quad"); the name where absent
+
+    @property
+    def geometry(self) -> BaseGeometry:
+        if self.shape is not None:
+            return self.shape
+        from .territory import shape_of
+
+        return shape_of(self.territory)
+
+    @property
+    def derived(self) -> bool:
+        """Whether the territory comes from codes rather than the file."""
+        return self.shape is None
 
     def map_label(self, lang: str = "en") -> str:
         """The label drawn on the map: the short name (in ``lang``) if given, else the name."""
@@ -147,6 +169,7 @@ class Focal(_Named):
     name: str
     anchor: Point
     translations: Translations = ()
+    anchor_derived: bool = False  # the bundled capital, not written in the file
 
 
 @dataclass(frozen=True)

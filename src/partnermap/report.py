@@ -17,8 +17,8 @@ class Report:
     file: str
     problems: tuple[Problem, ...]
     dataset: Dataset | None = None
+    warnings: tuple[Problem, ...] = ()  # worth a look, never a failure (a geometry far from its country)
     more: int = 0  # problems beyond those kept
-    warnings: tuple[str, ...] = ()  # things that are allowed but look wrong
 
     @property
     def ok(self) -> bool:
@@ -48,7 +48,7 @@ def validate(path: str | os.PathLike[str] | None = None) -> Report:
     A missing path still raises ``UsageError``: that is a mistake in the
     request, not in the data.
     """
-    from .checks import check_document
+    from .checks import check
 
     p = Path(path) if path is not None else default_path()
     name = str(path) if path is not None else p.name
@@ -56,5 +56,5 @@ def validate(path: str | os.PathLike[str] | None = None) -> Report:
         doc = read_json(p)
     except ValidationError as exc:
         return Report(name, exc.problems)
-    dataset, problems = check_document(doc, name)
-    return Report(name, tuple(problems), dataset)
+    result = check(doc, name)
+    return Report(name, result.problems, result.dataset, result.warnings)

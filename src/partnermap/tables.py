@@ -1,4 +1,10 @@
-"""Ties as rows: the ``list`` command's table, CSV and JSON."""
+"""Ties as rows: the ``list`` command's table, CSV and JSON.
+
+Every lifecycle step has its own date column (a held date is not a signing).
+In CSV, a cell a spreadsheet would run as a formula (starting with = + - @,
+a tab or a carriage return) is prefixed with an apostrophe, the OWASP advice
+for CSV injection: a tie title cannot run code in whoever opens the file.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,10 @@ from .model import Dataset
 from .vocab import Category, Status
 
 FORMATS = ("table", "csv", "json")
-COLUMNS = ("partner", "category", "type", "status", "announced", "signed", "in_force", "ended", "title", "id", "change")
-TABLE_COLUMNS = ("partner", "category", "type", "status", "signed", "in_force", "title")
+STEP_COLUMNS = tuple(Status.values())  # announced, negotiating, signed, held, in_force, suspended, cancelled, ended
+COLUMNS = ("partner", "category", "type", "status", "nature", *STEP_COLUMNS, "title", "id", "change")
+TABLE_COLUMNS = ("partner", "category", "type", "status", "signed", "held", "in_force", "title")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
@@ -21,16 +29,14 @@ def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
     rows = []
     for partner in dataset.partners:
         for t in partner.ties:
-            dates = {s: str(d) for s, d in t.dates}
+            dates = {s.value: str(d) for s, d in t.dates}
             rows.append({
                 "partner": partner.id,
                 "category": t.category.value,
                 "type": t.type.value,
                 "status": t.status.value,
-                "announced": dates.get(Status.ANNOUNCED, ""),
-                "signed": dates.get(Status.SIGNED, dates.get(Status.HELD, "")),
-                "in_force": dates.get(Status.IN_FORCE, ""),
-                "ended": dates.get(Status.ENDED, dates.get(Status.CANCELLED, "")),
+                "nature": t.nature.value,
+                **{step: dates.get(step, "") for step in STEP_COLUMNS},
                 "title": t.title,
                 "id": t.id,
                 "change": t.change or "",
@@ -41,9 +47,13 @@ def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
 def totals(dataset: Dataset) -> str:
     """The footer under the table: how many ties, per category."""
     by_cat = Counter(t.category.value for t in dataset.ties)
-    n = sum(by_cat.values())
+    n, k = sum(by_cat.values()), len(dataset.partners)
     parts = ", ".join(f"{c} {by_cat[c]}" for c in Category.values() if by_cat[c])
-    return f"{n} tie{'s' * (n != 1)} with {len(dataset.partners)} partners ({parts})"
+    return f"{n} tie{'s' * (n != 1)} with {k} partner{'s' * (k != 1)} ({parts})"
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _width(text: str) -> int:
@@ -64,7 +74,7 @@ def format_ties(dataset: Dataset, fmt: str = "table") -> str:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
         return buf.getvalue()
     cols = list(TABLE_COLUMNS) + (["change"] if dataset.changes_since else [])
     cells = [[_clean(r[c]) for c in cols] for r in rows]
