@@ -105,7 +105,7 @@ def _tie(id_, partner, category, type_, steps, friction=0, change=None):
 def cases() -> list[dict]:
     import partnermap
     from partnermap.payload import payload
-    from partnermap.scene import scene
+    from partnermap.scenes import scene
 
     def pl(view):
         return payload(scene(view), view)

@@ -9,7 +9,7 @@ import pytest
 
 import partnermap
 from partnermap import build_map, save_map, select
-from partnermap.scene import scene
+from partnermap.scenes import scene
 
 pytestmark = pytest.mark.browser
 

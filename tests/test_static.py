@@ -13,7 +13,7 @@ from partnermap.errors import PartnermapWarning, UsageError
 from partnermap.filters import select
 from partnermap.geo import Window
 from partnermap.i18n import words
-from partnermap.scene import legend_columns, scene
+from partnermap.scenes import legend_columns, scene
 from partnermap.vocab import Category
 
 DPI = 60

@@ -26,7 +26,8 @@ from .i18n import words
 from .lifecycle import status_on
 from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
-from .scene import Scene, legend_catalog, view_parts
+from .scenes import Scene, legend_catalog, view_parts
+from .territory import focal_shape
 from .theme import GROUPING_DASHES_WEB, Theme, get_theme
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES
 
@@ -158,6 +159,13 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         rec["path"] = {"e": encode_lines([list(link.path)])}
         links.append(rec)
 
+    focal = sc.focal.to_dict()
+    whole = focal_shape(sc.focal.id)
+    same = basemap_shapes().get(sc.focal.id)
+    if whole is None or (same is not None and shapely.equals_exact(whole, same, tolerance=1e-9)):
+        focal["shape"] = "basemap"
+    else:
+        focal["shape"] = {"e": encode_polygons([whole], window)[0]}
     ties, sources = _ties(dataset, lang)
     first_year = min(t.first_date.year for t in dataset.ties)
     meta = {
@@ -167,7 +175,7 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         "focalName": dataset.focal.label(lang),
         "changesSince": sc.changes_since, "timeline": timeline, "controls": controls,
         "firstYear": first_year, "lastDay": day_number(dataset.shown_date), "lastDayText": sc.day,
-        "legendCorner": sc.legend_corner, "lang": lang,
+        "legendCorner": sc.legend_corner, "legendLayout": sc.legend_layout, "lang": lang,
         "viewPartsBase": view_parts(dataset, w, with_date=False),
         "creditTitle": dataset.text("title", lang), "creditWhere": w.ui("credit"),
     }
@@ -178,7 +186,7 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         "view": {"west": sc.west, "extent": list(sc.extent), "scale": SCALE},
         "style": _style(theme),
         "words": {s: w.section(s) for s in WORD_SECTIONS},
-        "focal": sc.focal.to_dict(),
+        "focal": focal,
         "basemap": {"ids": list(ids), "shapes": [{"e": e} for e in basemap]},
         "partners": partners,
         "groups": groups,

@@ -29,7 +29,7 @@ from branca.element import Element, Figure, MacroElement
 from .errors import UsageError
 from .model import Dataset
 from .payload import payload
-from .scene import scene
+from .scenes import scene
 from .text import check_text
 
 LEAFLET_VERSION = "1.9.3"

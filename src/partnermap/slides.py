@@ -26,7 +26,7 @@ from .errors import EmptySelection, UsageError
 from .filters import Selection, select
 from .i18n import Words, check_lang, words
 from .model import Dataset
-from .scene import Scene, scene
+from .scenes import Scene, scene
 from .static import draw_figure, figure_bytes
 from .text import check_text
 from .theme import get_theme
@@ -122,7 +122,7 @@ def plan(dataset: Dataset, *, lang: str = "en", dates: Iterable[str | PartialDat
 
 
 def _overview_parts(dataset: Dataset, w: Words) -> list[str]:
-    from .scene import view_parts
+    from .scenes import view_parts
 
     return view_parts(dataset, w)
 

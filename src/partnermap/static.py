@@ -41,7 +41,8 @@ from .basemap import shapes as basemap_shapes
 from .errors import PartnermapWarning, UsageError
 from .geo import Window, outline
 from .model import Dataset
-from .scene import NOTE_WRAP, Scene, fit_extent, legend_columns, scene
+from .scenes import NOTE_WRAP, Scene, fit_extent, legend_columns, scene
+from .territory import focal_shape
 from .text import mpl
 from .theme import CJK_FONTS, FONT_FAMILY, Theme, get_theme
 
@@ -252,7 +253,8 @@ def _basemap_and_focal(c: _Canvas) -> None:
     c.ax.add_collection(PatchCollection([PathPatch(_path(g)) for _, g in base], facecolor=c.look.land,
                                         edgecolor=c.look.border, linewidth=c.look.figure.border_pt, zorder=1,
                                         gid="basemap"))
-    focal = next((g for i, g in base if i == c.sc.focal.id), None)
+    whole = focal_shape(c.sc.focal.id)
+    focal = c.window.geometry(whole) if whole is not None else None
     if focal is not None:
         color = c.style["focal"]
         c.ax.add_patch(PathPatch(_path(focal), facecolor=to_rgba(color, c.look.focal_fill), edgecolor=color,
@@ -392,6 +394,8 @@ def _legend(c: _Canvas) -> None:
 
     fs = c.look.figure
     main, side = legend_columns(c.sc.legend)
+    if c.sc.legend_layout == "stacked":
+        main, side = main + side, []
     if side:  # two columns, filled column by column: pad the shorter one with empty rows
         n = max(len(main), len(side))
         main = main + [None] * (n - len(main))
@@ -401,8 +405,7 @@ def _legend(c: _Canvas) -> None:
     def label(e) -> str:
         if e is None:
             return ""
-        text = mpl(e.label)
-        return "\n".join(textwrap.wrap(text, NOTE_WRAP)) if e.swatch is None else text
+        return "\n".join(textwrap.wrap(mpl(e.label), NOTE_WRAP if e.swatch is None else NOTE_WRAP - 5))
 
     legend = c.ax.legend([_legend_handle(c, e.swatch if e else None) for e in entries], [label(e) for e in entries],
                          loc=LEGEND_LOC[c.sc.legend_corner], prop=c.font(fs.legend_pt), frameon=True,

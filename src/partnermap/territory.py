@@ -172,3 +172,11 @@ def far_from(geom: BaseGeometry, code: str, parts: tuple[str, ...]) -> float | N
     if min(shapely.hausdorff_distance(geom, shape_of(c)) for c in candidates) <= DISTANCE_WARN:
         return None
     return max(scores)
+
+
+def focal_shape(code: str) -> BaseGeometry | None:
+    """The focal country's whole territory (Denmark with Greenland), or None off the basemap."""
+    from .basemap import ids
+
+    parts = state_parts(code, ids())
+    return shape_of(parts) if parts else None

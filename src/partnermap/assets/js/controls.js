@@ -182,7 +182,7 @@
     var box = el("details", "pm-panel pm-legend");
     if (!pm.narrow) box.open = true;
     box.appendChild(el("summary", null, pm.ui("legend")));
-    pm.legendBody = el("div", "pm-legend-body");
+    pm.legendBody = el("div", "pm-legend-body pm-legend-" + pm.data.meta.legendLayout);
     box.setAttribute("aria-label", pm.ui("legend"));
     box.appendChild(pm.legendBody);
     pm.legendEl = box;
@@ -291,8 +291,11 @@
   // Panels never take more than 45% of the map's height, so corners never overlap.
   function fit(pm) {
     var h = pm.map.getSize().y, cap = Math.max(80, Math.round(h * 0.45)) + "px";
-    pm.map.getContainer().querySelectorAll(".pm-legend, .pm-filter .pm-scroll, .pm-table[open], .pm-table")
+    pm.map.getContainer().querySelectorAll(".pm-filter .pm-scroll, .pm-table[open], .pm-table")
       .forEach(function (n) { n.style.maxHeight = cap; });
+    // a legend in a bottom corner has the whole lower part of its side (the title is small)
+    var bottom = pm.data.meta.legendCorner.indexOf("bottom") === 0;
+    if (pm.legendEl) pm.legendEl.style.maxHeight = Math.max(80, Math.round(h * (bottom ? 0.62 : 0.45))) + "px";
     var narrow = pm.map.getSize().x < pm.style.web.narrow_px;
     pm.map.getContainer().classList.toggle("pm-narrow", narrow);
   }

@@ -72,8 +72,9 @@
     });
     // The focal country: its basemap shape filled, a marker at its capital.
     var focal = data.focal;
-    if (basemap[focal.id]) {
-      L.polygon(basemap[focal.id], { pane: "pm-territory", interactive: false, color: st.focal, weight: 1.5,
+    var focalPolys = focal.shape === "basemap" ? basemap[focal.id] : D.decodePolygons(focal.shape, scale);
+    if (focalPolys && focalPolys.length) {
+      L.polygon(focalPolys, { pane: "pm-territory", interactive: false, color: st.focal, weight: 1.5,
                                      fillColor: st.focal, fillOpacity: st.focalFill, className: "pm-focal" }).addTo(map);
     }
     var fm = L.circleMarker([focal.anchor[1], focal.anchor[0]], {

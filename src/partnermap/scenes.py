@@ -45,6 +45,7 @@ MAIN_PART_FRACTION = 0.1
 MARGIN_FRACTION, MARGIN_MIN_DEG, MIN_SPAN_DEG = 0.06, 4.0, 30.0
 SLIDE_MAP_ASPECT = 6.3 / 13.333  # a 16:9 frame under a title: the shape legends are placed for
 LEGEND_CORNERS = ("bottom-right", "bottom-left", "top-right")  # top-left holds the title
+LEGEND_LAYOUTS = ("columns", "stacked")
 COORD_DECIMALS = 3
 
 
@@ -183,6 +184,7 @@ class Scene:
     west: float
     extent: tuple[float, float, float, float]  # x0, x1, y0, y1
     legend_corner: str
+    legend_layout: str  # "columns": the groupings beside the rest; "stacked": below it
     focal: FocalMark
     partners: tuple[PartnerMark, ...]
     links: tuple[Link, ...]
@@ -202,7 +204,7 @@ class Scene:
             "lang": self.lang, "theme": self.theme, "title": self.title, "subtitle": self.subtitle,
             "viewParts": list(self.view_parts), "credit": self.credit, "description": self.description,
             "day": self.day, "changesSince": self.changes_since, "west": self.west, "extent": list(self.extent),
-            "legendCorner": self.legend_corner, "focal": self.focal.to_dict(),
+            "legendCorner": self.legend_corner, "legendLayout": self.legend_layout, "focal": self.focal.to_dict(),
             "partners": [p.to_dict() for p in self.partners],
             "links": [link.to_dict() for link in self.links],
             "groups": [g.to_dict() for g in self.groups],
@@ -301,22 +303,29 @@ def legend_columns(entries: tuple[LegendEntry, ...]) -> tuple[list[LegendEntry],
     return main, side
 
 
-def legend_size(entries: tuple[LegendEntry, ...], theme: Theme) -> tuple[float, float]:
-    """The legend's share of a 16:9 map (width, height), estimated from its rows and the type size."""
+def legend_size(entries: tuple[LegendEntry, ...], theme: Theme, layout: str = "columns") -> tuple[float, float]:
+    """The legend's share of a 16:9 map (width, height), estimated from its rows and the type size.
+
+    ``layout``: ``columns`` (the groupings beside what lines mean) or ``stacked`` (below them).
+    """
     pt = theme.figure.legend_pt
     map_w, map_h = 13.333 * 72, 6.3 * 72
 
-    def rows(column: list[LegendEntry]) -> float:
-        return sum(-(-len(e.label) // NOTE_WRAP) if e.swatch is None else 1 for e in column)
+    def rows(column: list[LegendEntry]) -> float:  # labels wrap at NOTE_WRAP (the browser's column is as narrow)
+        return sum(-(-len(e.label) // (NOTE_WRAP if e.swatch is None else NOTE_WRAP - 5)) for e in column)
 
     def width(column: list[LegendEntry]) -> float:
         if not column:
             return 0.0
-        chars = max(min(len(e.label), NOTE_WRAP) if e.swatch is None else len(e.label) + 5 for e in column)
+        chars = max(min(len(e.label), NOTE_WRAP) + (0 if e.swatch is None else 5) for e in column)
         return chars * 0.55 * pt + 16
 
     main, side = legend_columns(entries)
-    return (min(0.9, (width(main) + width(side)) / map_w), min(0.9, max(rows(main), rows(side)) * 1.75 * pt / map_h))
+    if layout == "stacked":
+        w, h = max(width(main), width(side)), rows(main) + rows(side)
+    else:
+        w, h = width(main) + width(side), max(rows(main), rows(side))
+    return (min(0.9, w / map_w), min(0.9, h * 1.75 * pt / map_h))
 
 
 def _mercator(lat: float) -> float:
@@ -341,9 +350,14 @@ def fit_extent(extent: tuple[float, float, float, float], aspect: float,
     return x0, x0 + w, y0, y0 + h
 
 
+def legend_cost(extent, weighted, frac, areas, west, corner) -> float:
+    """What the legend would cover in ``corner`` (see ``legend_corner``)."""
+    return legend_corner(extent, weighted, frac, areas, west, only=corner)[1]
+
+
 def legend_corner(extent: tuple[float, float, float, float], weighted: list[tuple[Point, float]],
                   frac: tuple[float, float], areas: list[tuple[tuple[float, float, float, float], float]] = (),
-                  west: float = -180.0) -> str:
+                  west: float = -180.0, only: str | None = None):
     """The corner where the legend covers least of what is drawn, the focal country weighing most.
 
     Judged in both renderers' frames — the static figure's plate carrée and the browser's Web
@@ -374,7 +388,22 @@ def legend_corner(extent: tuple[float, float, float, float], weighted: list[tupl
                 total += weight * ox * oy / max(1e-9, (ax1 - ax0) * (ay1 - ay0))
         return total
 
+    if only is not None:
+        return only, cost(only)
     return min(LEGEND_CORNERS, key=lambda c: (round(cost(c), 6), LEGEND_CORNERS.index(c)))
+
+
+def legend_place(entries: tuple[LegendEntry, ...], theme: Theme, extent, weighted, areas,
+                 west: float) -> tuple[str, str]:
+    """(corner, layout) of the legend: the corner and shape (columns or stacked) that cover least."""
+    best = None
+    for layout in LEGEND_LAYOUTS:
+        frac = legend_size(entries, theme, layout)
+        corner = legend_corner(extent, weighted, frac, areas, west)
+        cost = legend_cost(extent, weighted, frac, areas, west, corner)
+        if best is None or cost < best[0] - 1e-6:
+            best = (cost, corner, layout)
+    return best[1], best[2]
 
 
 def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: Dataset, w: Words,
@@ -527,7 +556,7 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
     areas = [(b, 40.0 + len(p.ties)) for p in states for b in _main_bounds(shifted[p.id])]
     if view.focal.id in shapes:
         areas += [(b, 1000.0) for b in _main_bounds(window.geometry(shapes[view.focal.id]))]
-    corner = legend_corner(extent, weighted, legend_size(legend, look), areas, window.west)
+    corner, layout = legend_place(legend, look, extent, weighted, areas, window.west)
     parts = view_parts(view, w)
     return Scene(
         lang=lang, theme=look.name, title=title or view.text("title", lang),
@@ -535,7 +564,7 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
         credit=credit_line(view, w, where), description=description(view, w, len(all_facts), len(view.partners),
                                                                     rules.tally(all_facts)),
         day=view.shown_date.isoformat(), changes_since=view.changes_since.isoformat() if view.changes_since else None,
-        west=window.west, extent=extent, legend_corner=corner,
+        west=window.west, extent=extent, legend_corner=corner, legend_layout=layout,
         focal=FocalMark(view.focal.id, view.focal.label(lang), _pt(focal_anchor)),
         partners=tuple(partner_marks), links=tuple(links), groups=tuple(group_marks), legend=legend,
         max_counts=max_counts,

@@ -1,0 +1,153 @@
+"""The browser's payload (payload.py): the scene plus shapes, ties in columns, sources once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import shapely
+
+from partnermap import load, scene, select
+from partnermap.payload import payload, tie_steps
+from partnermap.rules import day_number
+from partnermap.theme import CATEGORY_COLORS, THEMES
+from partnermap.vocab import Category
+
+
+def decode(rings):
+    """The browser's decoding of geo.encode_* (integer deltas in hundredths of a degree), as [lon, lat]."""
+    out = []
+    for ring in rings:
+        x = y = 0
+        points = []
+        for dx, dy in zip(ring[::2], ring[1::2], strict=True):
+            x, y = x + dx, y + dy
+            points.append([x / 100, y / 100])
+        out.append(points)
+    return out
+
+
+def build(view, **kw):
+    return payload(scene(view, **kw), view)
+
+
+def D(text):
+    return day_number(dt.date.fromisoformat(text))
+
+
+def test_links_per_partner_and_category(minimal):
+    links = {(lk["partner"], lk["category"]) for lk in build(minimal)["links"]}
+    # groups are outlined, not linked; the two US categories are separate links
+    assert links == {("AUS", "security"), ("AUS", "economic"), ("USA", "security"), ("USA", "economic"),
+                     ("GBR", "security")}
+
+
+def test_tie_steps_follow_the_lifecycle_rule(minimal):
+    ties = build(minimal)["ties"]
+    steps = dict(zip(ties["id"], ties["steps"], strict=True))
+    assert steps["GBR-RAA"] == [[D("2023-01-11"), "signed"], [D("2023-10-15"), "in_force"]]
+    # "in force 2017" counts from the last day of 2017
+    assert steps["GBR-ACSA"] == [[D("2017-01-26"), "signed"], [D("2017-12-31"), "in_force"]]
+    assert steps["QUAD-OLD"] == [[D("2007-05-31"), "held"], [D("2008-02-29"), "ended"]]
+
+
+def test_a_curated_status_with_no_date_is_the_last_step(minimal):
+    tie = minimal.partner("AUS").ties[0]
+    import dataclasses
+
+    undated = dataclasses.replace(tie, dates=tie.dates[:1])  # in force, date unknown
+    assert tie_steps(undated, dt.date(2025, 11, 30), dt.date(2025, 11, 30))[-1] == [D("2025-11-30"), "in_force"]
+
+
+def test_snapshot_payload_carries_view_date(minimal):
+    data = build(select(minimal, as_of="2023-09-30"))
+    assert data["meta"]["lastDay"] == D("2023-09-30") and data["meta"]["lastDayText"] == "2023-09-30"
+    ties = data["ties"]
+    i = ties["id"].index("GBR-RAA")
+    assert ties["steps"][i][-1][1] == "signed"
+    assert [d[:2] for d in ties["dates"][i]] == [["signed", "2023-01-11"]]
+
+
+def test_security_and_economic_links_do_not_overlap(minimal):
+    links = {(lk["partner"], lk["category"]): decode(lk["path"]["e"])[0] for lk in build(minimal)["links"]}
+    sec, eco = links[("USA", "security")], links[("USA", "economic")]
+    mid = len(sec) // 2
+    assert abs(sec[mid][1] - eco[mid][1]) + abs(sec[mid][0] - eco[mid][0]) > 3
+
+
+def test_links_end_on_partner_anchor_in_window(minimal):
+    data = build(minimal)
+    usa = next(p for p in data["partners"] if p["id"] == "USA")
+    link = next(lk for lk in data["links"] if lk["partner"] == "USA")
+    assert decode(link["path"]["e"])[-1][-1] == pytest.approx(usa["anchor"], abs=0.006)
+    assert usa["anchor"][0] > 180  # drawn east of Japan, across the Pacific
+
+
+def test_sources_are_sent_once(bundled_payload):
+    ties, sources = bundled_payload["ties"], bundled_payload["sources"]
+    refs = [k for row in ties["sources"] for k in row]
+    assert len(sources) < len(refs)  # the commentary, cited many times, is one record
+    assert set(refs) == set(range(len(sources)))
+
+
+@pytest.fixture(scope="module")
+def bundled_payload():
+    return build(load())
+
+
+def test_text_defaults_and_overrides(minimal):
+    data = build(minimal)
+    assert data["meta"]["title"] == "Test network" and data["meta"]["subtitle"] == ""
+    assert data["meta"]["credit"].startswith("Test network · as of 2025-11-30")
+    ja = build(minimal, lang="ja", title="同盟", subtitle="副題")
+    assert ja["meta"]["title"] == "同盟" and ja["meta"]["subtitle"] == "副題"
+    assert ja["words"]["category"]["security"] == "安全保障"
+    assert ja["focal"]["label"] == "日本"
+
+
+def test_style_from_theme(minimal):
+    data = build(minimal, theme="presentation")
+    assert data["style"]["category"]["security"] == CATEGORY_COLORS[Category.SECURITY]
+    assert data["style"]["weightMax"] == THEMES["presentation"].web.weight_max
+    assert data["style"]["web"]["font_px"] == 20
+
+
+def test_focal_territory_is_the_basemap_shape(minimal):
+    data = build(minimal)
+    assert data["focal"]["id"] == "JPN" and data["focal"]["shape"] == "basemap"
+    i = data["basemap"]["ids"].index("JPN")
+    parts = data["basemap"]["shapes"][i]["e"]
+    assert len(parts) > 3  # Honshu, Hokkaido, Kyushu, Shikoku...
+    lons = [x for part in parts for ring in decode(part) for x, _ in ring]
+    assert min(lons) > 122 and max(lons) < 154
+
+
+def test_encoding_is_lossless_at_the_data_precision():
+    from partnermap.basemap import shapes as basemap_shapes
+    from partnermap.geo import Window, encode_polygons
+
+    shapes = basemap_shapes()
+    [fiji] = encode_polygons([shapes["FJI"]], Window.centred_on(139.69))
+    lons = [x for part in fiji for ring in decode(part) for x, _ in ring]
+    assert max(lons) - min(lons) < 10  # both sides of 180 drawn side by side, no band across the map
+    [usa] = encode_polygons([shapes["USA"]], Window.centred_on(0))
+    original = sorted((round(x * 100), round(y * 100)) for x, y in shapely.get_coordinates(shapes["USA"]).tolist())
+    decoded = sorted((round(x * 100), round(y * 100)) for part in usa for ring in decode(part) for x, y in ring)
+    assert decoded == original
+
+
+def test_shapes_equal_to_the_basemap_are_sent_once(bundled_payload):
+    by_id = {p["id"]: p for p in bundled_payload["partners"]}
+    assert by_id["AUS"]["shape"] == "basemap"
+    groups = {g["id"]: g for g in bundled_payload["groups"]}
+    assert groups["NATO"]["shape"]["e"]
+    # a group outline keeps its small members: Singapore and Brunei stay in the CPTPP
+    cptpp = [pt for part in groups["CPTPP"]["shape"]["e"] for ring in decode(part) for pt in ring]
+    assert any(103.5 < x < 104.1 and 1.1 < y < 1.5 for x, y in cptpp)  # Singapore
+    assert any(114.0 < x < 115.4 and 4.0 < y < 5.1 for x, y in cptpp)  # Brunei
+
+
+def test_a_partner_shape_of_its_own_is_kept(minimal):
+    # the fixture's boxes are not the Natural Earth shapes: they must be drawn as given
+    aus = next(p for p in build(minimal)["partners"] if p["id"] == "AUS")
+    assert decode(aus["shape"]["e"][0])[0][0] == [113.0, -39.0]
