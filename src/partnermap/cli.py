@@ -276,6 +276,29 @@ def slides(path, output, title, lang, theme, dates, dpi, selection) -> None:
 
 
 @main.command()
+@click.argument("story_file", metavar="STORY")
+@output_option("output/story.html", "talk.html (one offline page) or talk.pptx (a deck), by extension.")
+@click.option("--lang", default="en", show_default=True, metavar="LANG",
+              help="Language of the page or deck: the story's own texts in it (headline_ja, ::: ja) and the labels.")
+@click.option("--theme", type=click.Choice(list(THEMES)), default=None,
+              help="light, dark or presentation (default: the story's theme; presentation for a deck).")
+@click.option("--dpi", type=int, default=150, show_default=True, help="Deck: resolution of the slide maps.")
+def story(story_file, output, lang, theme, dpi) -> None:
+    """Tell a story step by step: a page to present (←/→) or a deck, from a story file (docs/stories.md)."""
+    from .export import save_story
+
+    if output.lower().endswith(".pptx"):
+        with click.progressbar(length=1, label="Building slides", file=sys.stderr) as bar:
+            def progress(done: int, total: int, label: str) -> None:
+                bar.length = total
+                bar.update(1)
+
+            _echo(str(save_story(story_file, output, lang=lang, theme=theme, dpi=dpi, progress=progress)))
+        return
+    _echo(str(save_story(story_file, output, lang=lang, theme=theme, dpi=dpi)))
+
+
+@main.command()
 @click.argument("html_file", metavar="OUT.html")
 @click.option("--title", help="Iframe title for screen readers (default: the map's title).")
 @click.option("--url", help="The address the map is published at (default: the file's name, beside the page).")

@@ -116,3 +116,24 @@ def save_starter(focal: str, path: str | os.PathLike[str], *, force: bool = Fals
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists; choose another name or use --force to overwrite it")
     return write_text(target, starter_text(focal, as_of=as_of))
+
+
+def save_story(story_path: str | os.PathLike[str], path: str | os.PathLike[str], *, lang: str = "en",
+               theme: str | None = None, dpi: int = 150, offline: bool = True, progress=None) -> Path:
+    """A story (``story.py``) as one offline page (.html) or a deck (.pptx), by extension; written atomically."""
+    from .story import load_story
+
+    ext = Path(path).suffix.lower()
+    if ext not in (".html", ".htm", ".pptx"):
+        raise UsageError(f"{path}: a story is written as .html (a page) or .pptx (a deck)")
+    if ext == ".pptx":
+        from .slides import build_story_deck
+
+        story, dataset, steps = load_story(story_path, lang=lang, theme=theme or "presentation")
+        return write_bytes(path, build_story_deck(story, dataset, steps, lang=lang, theme=theme or "presentation",
+                                                  dpi=dpi, progress=progress))
+    from .render import build_story, to_html
+
+    story, dataset, steps = load_story(story_path, lang=lang, theme=theme)
+    chosen = theme or story.theme or "light"
+    return write_text(path, to_html(build_story(story, dataset, steps, lang=lang, theme=chosen, offline=offline)))

@@ -176,6 +176,7 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         "changesSince": sc.changes_since, "timeline": timeline, "controls": controls,
         "firstYear": first_year, "lastDay": day_number(dataset.shown_date), "lastDayText": sc.day,
         "legendCorner": sc.legend_corner, "legendLayout": sc.legend_layout, "lang": lang,
+        "focus": list(sc.focus),
         "viewPartsBase": view_parts(dataset, w, with_date=False),
         "creditTitle": dataset.text("title", lang), "creditWhere": w.ui("credit"),
     }

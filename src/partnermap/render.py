@@ -29,6 +29,7 @@ from branca.element import Element, Figure, MacroElement
 from .errors import UsageError
 from .model import Dataset
 from .payload import payload
+from .i18n import words
 from .scenes import scene
 from .text import check_text
 
@@ -103,21 +104,33 @@ class NetworkLayer(MacroElement):
     so ``{{ ... }}`` in a partner name would run as template code.
     """
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, story: dict | None = None):
         super().__init__()
         self._name = "PartnerNetwork"
         self.data = data
         self.data_json = script_json(data)
+        self.story = story
 
     def render(self, **kwargs) -> None:
-        call = f"partnermap.draw({self._parent.get_name()}, {self.data_json});"
-        self.get_root().script.add_child(RawHTML(call), name=self.get_name())
+        call = f"partnermap.draw({self._parent.get_name()}, {self.data_json})"
+        if self.story is not None:
+            call = f"partnermap.story({call}, {script_json(self.story)})"
+        self.get_root().script.add_child(RawHTML(call + ";"), name=self.get_name())
 
 
-def _head_assets(offline: bool) -> str:
+def _head_assets(offline: bool, offline_message: str = "", story: bool = False) -> str:
     css = f"<style>{leaflet_css()}</style>" if offline else f'<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css"/>'
     js = f"<script>{leaflet_js()}</script>" if offline else f'<script src="{LEAFLET_CDN}/leaflet.js"></script>'
-    return f"{css}\n<style>{_asset('partnermap.css')}</style>\n{js}\n<script>{map_script()}</script>"
+    if not offline:  # a --cdn page opened with no network: say so instead of a blank page
+        js += ("<script>if (typeof L === 'undefined') document.addEventListener('DOMContentLoaded', function () {"
+               "var p = document.createElement('p'); p.className = 'pm-offline'; "
+               f"p.textContent = {script_json(offline_message)}; document.body.insertBefore(p, document.body.firstChild);"
+               "});</script>")
+    own_css, own_js = _asset("partnermap.css"), map_script()
+    if story:
+        own_css += "\n" + _asset("story.css")
+        own_js += "\n" + _asset("js/story.js")
+    return f"{css}\n<style>{own_css}</style>\n{js}\n<script>{own_js}</script>"
 
 
 def _stable_ids(root: Element) -> None:
@@ -194,6 +207,11 @@ def build_map(
     data = payload(sc, dataset, timeline=timeline, controls=controls)
     if tiles:
         data["tiles"] = tile_layer(tiles)
+    return _frame(sc, data, offline=offline, width=width, height=height, controls=controls)
+
+
+def _frame(sc, data: dict, *, offline: bool, width, height, controls: bool, story: dict | None = None) -> folium.Map:
+    """The folium map that carries a payload (and a story's steps): one self-contained document."""
     x0, x1, y0, y1 = sc.extent
     m = folium.Map(location=[(y0 + y1) / 2, (x0 + x1) / 2], zoom_start=2, tiles=None, min_zoom=1, max_zoom=9,
                    width=parse_size(width, "width"), height=parse_size(height, "height"),
@@ -205,12 +223,13 @@ def build_map(
     m.default_css = []
     figure = m.get_root()
     figure.title = html.escape(data["meta"]["title"], quote=True)
-    figure.header.add_child(RawHTML(_head_assets(offline)), name="partnermap_assets")
+    message = words(sc.lang).ui("cdn_offline")
+    figure.header.add_child(RawHTML(_head_assets(offline, message, story is not None)), name="partnermap_assets")
     if width is not None or height is not None:
         size = f"{parse_size(width, 'width')}x{parse_size(height, 'height')}"
         figure.header.add_child(RawHTML(f'<meta name="partnermap:size" content="{html.escape(size)}">'),
                                 name="partnermap_size")
-    m.add_child(NetworkLayer(data), name="partnermap_network")
+    m.add_child(NetworkLayer(data, story), name="partnermap_network")
     _stable_ids(figure)
     return m
 
@@ -276,3 +295,43 @@ def embed_snippet(path: str | Path, *, title: str | None = None, url: str | None
 
 def _attrs(attrs: dict) -> str:
     return " ".join(f'{k}="{html.escape(str(v), quote=True)}"' if v != "" else k for k, v in attrs.items())
+
+
+def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme: str = "light",
+                offline: bool = True, pictures: bool = True) -> folium.Map:
+    """The page of a story: the map full-window, a step panel, ←/→ through the steps (``assets/js/story.js``).
+
+    The map carries the whole dataset once; each step is a state of it — the ties its view
+    shows, the day, the changes marked, the partners in focus, the extent — which the browser
+    applies with the same rules (so each step is what ``scene`` says of it). ``pictures``:
+    a static picture of each step for the print stylesheet (one page per step).
+    """
+    import base64
+
+    from .payload import payload
+    from .rules import day_number
+    from .scenes import legend_catalog
+    from .static import draw_figure, figure_bytes
+
+    base = scene(dataset, lang=lang, theme=theme, title=story.title_in(lang), subtitle="")
+    data = payload(base, dataset)
+    index = {tie_id: i for i, tie_id in enumerate(data["ties"]["id"])}
+    w = words(lang)
+    out = []
+    for sv in steps:
+        shown = [index[t.id] for t in sv.view.ties]
+        picture = None
+        if pictures:
+            png = figure_bytes(draw_figure(sv.scene, sv.view, size="10x5.6", dpi=80, header=False), "png")
+            picture = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        out.append({
+            "headline": sv.headline, "blocks": sv.blocks, "day": day_number(sv.view.shown_date),
+            "dayText": sv.view.shown_date.isoformat(), "ties": shown,
+            "changes": [[index[t.id], t.change] for t in sv.view.ties if t.change],
+            "changesSince": sv.scene.changes_since, "focus": list(sv.scene.focus), "extent": list(sv.scene.extent),
+            "viewParts": list(sv.scene.view_parts), "cite": [index[c] for c in sv.step.cite],
+            "legendCatalog": legend_catalog(sv.scene, sv.view), "picture": picture,
+        })
+    story_data = {"title": story.title_in(lang), "subtitle": story.subtitle_in(lang), "steps": out,
+                  "words": {k: w.ui(k) for k in ("step", "of", "previous", "next", "cited", "sources")}}
+    return _frame(base, data, offline=offline, width=None, height=None, controls=True, story=story_data)

@@ -191,6 +191,11 @@ class Scene:
     groups: tuple[GroupingMark, ...]
     legend: tuple[LegendEntry, ...]
     max_counts: tuple[tuple[str, int], ...]  # the widest link of each category (link widths are relative)
+    focus: tuple[str, ...] = ()  # what a story step is about: everything else is drawn muted
+
+    def muted(self, partner_id: str) -> bool:
+        """Drawn faint: there is a focus and this partner (or grouping) is not in it."""
+        return bool(self.focus) and partner_id not in self.focus
 
     def partner(self, partner_id: str) -> PartnerMark:
         return next(p for p in self.partners if p.id == partner_id)
@@ -209,7 +214,7 @@ class Scene:
             "links": [link.to_dict() for link in self.links],
             "groups": [g.to_dict() for g in self.groups],
             "legend": [e.to_dict() for e in self.legend],
-            "maxCounts": dict(self.max_counts),
+            "maxCounts": dict(self.max_counts), "focus": list(self.focus),
         }
 
 
@@ -461,8 +466,12 @@ def _window_geometries(partners: list[Partner], window: Window) -> dict:
 
 
 def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
-          subtitle: str | None = None, where: str = "credit") -> Scene:
-    """The scene of a selected view (see the module docstring). ``where``: the credit's source note key."""
+          subtitle: str | None = None, where: str = "credit", focus: tuple[str, ...] = ()) -> Scene:
+    """The scene of a selected view (see the module docstring). ``where``: the credit's source note key.
+
+    ``focus``: partner ids (states, organisations, groups) a story step is about: the extent
+    closes in on them and the focal country, and everything else is drawn muted.
+    """
     lang = check_lang(lang, view)
     w = words(lang)
     look = get_theme(theme)
@@ -535,12 +544,19 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
             counts=_counts(facts[p.id]), ties=tuple(t.id for t in p.ties),
             priority=(host_priority.get(under, 0) - 1) if under else GROUPING_PRIORITY + len(p.ties)))
 
-    # Extent: the focal country, the states' main territory, anchors, links, grouping labels.
-    boxes = [b for p in states for b in _main_bounds(shifted[p.id])]
+    # Extent: the focal country, the states' main territory, anchors, links, grouping labels
+    # (only those in focus, when a story step focuses).
+    focus = tuple(dict.fromkeys(focus))
+    def wanted(pid: str) -> bool:
+        return not focus or pid in focus
+
+    boxes = [b for p in states if wanted(p.id) for b in _main_bounds(shifted[p.id])]
     if view.focal.id in shapes:
         boxes += _main_bounds(window.geometry(shapes[view.focal.id]))
-    points = [focal_anchor, *(m.anchor for m in partner_marks), *(g.label_point for g in group_marks)]
-    points += [pt for lk in links for pt in lk.path[::6]]
+    points = [focal_anchor, *(m.anchor for m in partner_marks if wanted(m.id)),
+              *(g.label_point for g in group_marks if wanted(g.id)),
+              *(g.hq for g in group_marks if g.hq and wanted(g.id))]
+    points += [pt for lk in links if wanted(lk.partner) for pt in lk.path[::6]]
     extent = _extent(points, boxes)
 
     weighted = [(focal_anchor, 1000.0)]
@@ -567,7 +583,7 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
         west=window.west, extent=extent, legend_corner=corner, legend_layout=layout,
         focal=FocalMark(view.focal.id, view.focal.label(lang), _pt(focal_anchor)),
         partners=tuple(partner_marks), links=tuple(links), groups=tuple(group_marks), legend=legend,
-        max_counts=max_counts,
+        max_counts=max_counts, focus=focus,
     )
 
 

@@ -207,3 +207,57 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
         if progress:
             progress(i + 1, total, v.title)
     return dk.finish(prs, title=deck_title, subject=overview.title, when=dataset.as_of.last_day())
+
+
+STORY_TEXT_BOX = dk.Box(dk.SLIDE_W // 40, dk.MAP_TOP + 60_000, dk.SLIDE_W * 31 // 100, dk.SLIDE_H - dk.MAP_TOP - 260_000)
+STORY_MAP_BOX = dk.Box(dk.SLIDE_W * 34 // 100, dk.MAP_TOP, dk.SLIDE_W * 66 // 100, dk.SLIDE_H - dk.MAP_TOP)
+
+
+def story_notes(step_view, lang: str, limit: int = NOTES_LIMIT) -> str:
+    """A step's notes: its text, then the sources of the ties it cites, one short line each."""
+    from .text import plain
+
+    w = words(lang)
+    body = "\n".join(plain(step_view.blocks))
+    cited = [t for t in step_view.view.ties if t.id in step_view.step.cite]
+    lines = [body, "", f"{w.ui('sources')}:"] if cited else [body]
+    seen = set()
+    for t in cited:
+        for s in t.sources:
+            key = (s.publisher, s.date_text, s.title)
+            if key in seen:
+                continue
+            seen.add(key)
+            lines.append("- " + ", ".join(key) + (f" <{s.url}>" if s.url else ""))
+    text = "\n".join(lines)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def build_story_deck(story, dataset: Dataset, steps: list, *, lang: str = "en", theme: str = "presentation",
+                     dpi: int = 150, progress: Progress | None = None) -> bytes:
+    """A story as a deck: a title slide, then one slide per step — its headline in the title
+    placeholder, its text in a text box, the step's map beside them (both above it in z-order),
+    notes with the step's text and the sources it cites."""
+    from .text import plain
+
+    look = get_theme(theme)
+    prs = dk.new_presentation()
+    title = story.title_in(lang)
+    first = steps[0]
+    lines = [x for x in (story.subtitle_in(lang), dataset.text("title", lang),
+                         words(lang).ui("as_of_date", date=dataset.shown_date.isoformat())) if x]
+    intro = "\n".join(f"{i}. {sv.headline}" for i, sv in enumerate(steps, start=1))
+    dk.title_slide(prs, title=title, lines=lines, theme=look, notes=intro[:NOTES_LIMIT],
+                   png=_figure_png(first.view, first.scene, min(dpi, 110), TITLE_MAP_SIZE, legend=False),
+                   alt=first.scene.description)
+    total = 1 + len(steps)
+    if progress:
+        progress(1, total, title)
+    size = dk.map_size_inches(STORY_MAP_BOX)
+    for i, sv in enumerate(steps, start=2):
+        png = figure_bytes(draw_figure(sv.scene, sv.view, size=size, dpi=dpi, header=False), "png")
+        dk.map_slide(prs, title=sv.headline, png=png, alt=sv.scene.description, notes=story_notes(sv, lang),
+                     theme=look, box=STORY_MAP_BOX, text=plain(sv.blocks) or [""], text_box_at=STORY_TEXT_BOX)
+        if progress:
+            progress(i, total, sv.headline)
+    return dk.finish(prs, title=title, subject=dataset.text("title", lang), when=dataset.as_of.last_day())

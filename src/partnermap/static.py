@@ -272,13 +272,15 @@ def _territories(c: _Canvas, dataset: Dataset) -> None:
         fill = rules.fill_style(rules.Primary(mark.fill, mark.friction, mark.tier), c.style)
         color = fill["color"] or c.style["contested"]
         contested = mark.fill == rules.CONTESTED
-        patch = PathPatch(_path(geom), facecolor=to_rgba(color, fill["opacity"]) if fill["color"] else "none",
-                          edgecolor=to_rgba(color, 0.9), linewidth=fs.outline_pt, zorder=2,
+        k = c.look.unfocused if c.sc.muted(mark.id) else 1.0
+        patch = PathPatch(_path(geom), facecolor=to_rgba(color, fill["opacity"] * k) if fill["color"] else "none",
+                          edgecolor=to_rgba(color, 0.9 * k), linewidth=fs.outline_pt, zorder=2,
                           hatch=fs.hatch if contested else None)
         patch.set_gid(f"territory:{mark.id}")
         c.ax.add_patch(patch)
         if mark.friction:
-            rim = PathPatch(_path(geom), fill=False, edgecolor=c.style["friction"], linewidth=fs.friction_outline_pt,
+            rim = PathPatch(_path(geom), fill=False, edgecolor=to_rgba(c.style["friction"], k),
+                            linewidth=fs.friction_outline_pt,
                             linestyle=_dash(fs.dash_friction), capstyle="round", zorder=3)
             rim.set_gid(f"friction:{mark.id}")
             c.ax.add_patch(rim)
@@ -293,8 +295,9 @@ def _groupings(c: _Canvas, dataset: Dataset) -> None:
     by_id = {p.id: p for p in dataset.partners}
     for g in c.sc.groups:
         shape = c.window.geometry(outline(by_id[g.id].geometry, keep=member_points(g.members)))
-        patch = PathPatch(_path(shape), facecolor=to_rgba(g.color, c.look.group_tint) if g.tint else "none",
-                          edgecolor=to_rgba(g.color, 0.9), linewidth=fs.grouping_pt,
+        k = c.look.unfocused if c.sc.muted(g.id) else 1.0
+        patch = PathPatch(_path(shape), facecolor=to_rgba(g.color, c.look.group_tint * k) if g.tint else "none",
+                          edgecolor=to_rgba(g.color, 0.9 * k), linewidth=fs.grouping_pt,
                           linestyle=_dash(c.look.grouping_dash(g.dash, "figure")), zorder=3.5)
         patch.set_gid(f"grouping:{g.id}")
         c.ax.add_patch(patch)
@@ -312,6 +315,10 @@ def _links(c: _Canvas) -> None:
     max_counts = dict(c.sc.max_counts)
     for link in c.sc.links:
         s = rules.link_style(link.state, max_counts[link.category], link.category, c.style, changes)
+        if c.sc.muted(link.partner):
+            s["opacity"] *= c.look.unfocused
+            if s["overlay"]:
+                s["overlay"]["opacity"] *= c.look.unfocused
         cap = "round" if s["dash"] == c.style["dashFriction"] or s["dash"] is None else "butt"
         c.ax.add_collection(LineCollection([link.path], colors=[to_rgba(s["color"], s["opacity"])],
                                            linewidths=s["weight"], linestyles=_dash(s["dash"]), capstyle=cap,

@@ -78,3 +78,95 @@ def mpl(text: str | None, limit: int = MAX_DRAWN) -> str:
     if text is None:
         return ""
     return clip(xml(" ".join(text.split())), limit)
+
+
+# ---- the Markdown subset of story texts ---------------------------------------------------
+# Paragraphs, bullet and numbered lists, *emphasis*, **strong** and [links](https://...) —
+# parsed into a tree of plain data, never passed on as markup: the page builds it with
+# createElement/textContent, the deck as plain runs. A link is kept only when it is http(s)
+# and has no character a browser could read differently (safe_url); otherwise its text stays.
+
+_INLINE = re.compile(r"\*\*(?P<strong>.+?)\*\*|(?<![\w*])[*_](?P<em>[^*_\s](?:.*?[^*_\s])?)[*_](?![\w*])"
+                     r"|\[(?P<text>[^\]]+)\]\((?P<url>[^)\s]+)\)")
+_ITEM = re.compile(r"^\s*(?:[-*+]|(?P<num>\d{1,3})[.)])\s+(?P<body>.*)$")
+
+
+def safe_url(url: str) -> bool:
+    """An http(s) URL with nothing a browser or BibTeX could read differently from what is written:
+    no control characters, no whitespace, none of ``<>{}"\\`` and no backtick."""
+    return bool(re.fullmatch(r"https?://[^\s\x00-\x1f\x7f<>{}\"\\`^|]+", url, re.IGNORECASE)) and \
+        "://" in url and len(url.split("://", 1)[1].split("/", 1)[0]) > 0
+
+
+def _inline(text: str) -> list[dict]:
+    out: list[dict] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            out.append({"t": text[pos:m.start()]})
+        if m.group("strong") is not None:
+            out.append({"strong": _inline(m.group("strong"))})
+        elif m.group("em") is not None:
+            out.append({"em": _inline(m.group("em"))})
+        elif safe_url(m.group("url")):
+            out.append({"a": m.group("url"), "c": _inline(m.group("text"))})
+        else:  # not a link we can vouch for: its text, as text
+            out.append({"t": m.group(0)})
+        pos = m.end()
+    if pos < len(text):
+        out.append({"t": text[pos:]})
+    return out
+
+
+def markdown_subset(source: str) -> list[dict]:
+    """Blocks ``{"p": inline}``, ``{"ul": [inline, ...]}``, ``{"ol": [inline, ...]}``; inline nodes
+    ``{"t": text}``, ``{"em": inline}``, ``{"strong": inline}``, ``{"a": url, "c": inline}``."""
+    blocks: list[dict] = []
+    para: list[str] = []
+    items: list[str] = []
+    kind = None
+
+    def flush():
+        nonlocal para, items, kind
+        if para:
+            blocks.append({"p": _inline(" ".join(line.strip() for line in para))})
+        if items:
+            blocks.append({kind: [_inline(i) for i in items]})
+        para, items, kind = [], [], None
+
+    for line in xml(source).splitlines():
+        if not line.strip():
+            flush()
+            continue
+        m = _ITEM.match(line)
+        if m:
+            k = "ol" if m.group("num") else "ul"
+            if para or (kind and kind != k):
+                flush()
+            kind = k
+            items.append(m.group("body").strip())
+        elif items and line.startswith(("  ", "\t")):
+            items[-1] += " " + line.strip()
+        else:
+            if items:
+                flush()
+            para.append(line)
+    flush()
+    return blocks
+
+
+def plain(blocks: list[dict]) -> list[str]:
+    """The blocks as plain paragraphs (a slide's text box, speaker notes): lists as bullet lines."""
+
+    def inline(nodes: list[dict]) -> str:
+        return "".join(n["t"] if "t" in n else inline(n.get("c") or n.get("em") or n.get("strong") or [])
+                       for n in nodes)
+
+    out: list[str] = []
+    for block in blocks:
+        if "p" in block:
+            out.append(inline(block["p"]))
+        for key in ("ul", "ol"):
+            for i, item in enumerate(block.get(key, []), start=1):
+                out.append(("• " if key == "ul" else f"{i}. ") + inline(item))
+    return out

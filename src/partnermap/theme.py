@@ -112,6 +112,7 @@ class Theme:
     group_tint: float = 0.07  # groups (not organisations) are tinted so their members read as one
     line_opacity: float = 0.85
     muted: float = 0.25  # links unchanged since --changes-since
+    unfocused: float = 0.3  # opacity factor for what a story step is not about
     friction_mark_ratio: float = 0.7  # the dotted friction mark's width, relative to its link
     web: WebSizes = field(default_factory=WebSizes)
     figure: FigureSizes = field(default_factory=FigureSizes)
@@ -139,6 +140,7 @@ class Theme:
             "highlight": sizes.highlight,
             "lineOpacity": self.line_opacity,
             "muted": self.muted,
+            "unfocused": self.unfocused,
             "frictionMarkRatio": self.friction_mark_ratio,
             "fillMin": self.fill_min,
             "fillMax": self.fill_max,

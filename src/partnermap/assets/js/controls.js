@@ -166,9 +166,9 @@
     for (var r = 0; r < stop; r++) {
       var i = rows[r], tr = el("tr");
       tr.setAttribute("data-tie", t.id[i]);
-      if (t.change[i]) tr.className = "pm-changed";
+      if (pm.facts[i].change) tr.className = "pm-changed";
       var partner = pm.partnerById[pm.data.partnerIds[t.partner[i]]] || pm.groupById[pm.data.partnerIds[t.partner[i]]];
-      var status = (w.status[pm.status[i]] || pm.status[i]) + (t.change[i] ? " · " + pm.ui("change_" + t.change[i]) : "");
+      var status = (w.status[pm.status[i]] || pm.status[i]) + (pm.facts[i].change ? " · " + pm.ui("change_" + pm.facts[i].change) : "");
       [partner ? partner.name : "", w.category[t.category[i]], w.type[t.type[i]] || t.type[i], status,
        PM.popup.stepsText(pm, i), t.title[i]].forEach(function (v) { tr.appendChild(el("td", null, v)); });
       body.appendChild(tr);

@@ -156,10 +156,14 @@
       show(pm.territoryLayer, layer, !!fs);
       show(pm.frictionLayer, pm.frictionOutlines[p.id], !!(fs && fs.friction));
       var lab = pm.partnerLabels[p.id];
-      if (lab) lab.pmSpan.setAttribute("data-off", s.drawn ? "0" : "1");  // no name before its first tie
+      if (lab) {
+        lab.pmSpan.setAttribute("data-off", s.drawn ? "0" : "1");  // no name before its first tie
+        lab.pmSpan.style.opacity = String(Math.max(0.5, pm.dim(p.id)));
+      }
       if (!fs) return;
-      var color = fs.color || style.contested;
-      layer.setStyle({ color: color, fillColor: color, fillOpacity: fs.opacity, opacity: 0.9,
+      var color = fs.color || style.contested, k = pm.dim(p.id);
+      pm.frictionOutlines[p.id].setStyle({ opacity: k });
+      layer.setStyle({ color: color, fillColor: color, fillOpacity: fs.opacity * k, opacity: 0.9 * k,
                        dashArray: s.fill === "contested" ? style.dashContested : null, fill: fs.color !== null });
       var cls = ["pm-territory", "pm-partner-" + p.id, "pm-fill-" + (s.fill || "none")];
       if (s.fill && s.fill !== "contested") cls.push("pm-cat-" + s.fill);
@@ -173,8 +177,8 @@
       var on = !!l.state;
       show(group, ll.line, on);
       if (!on) { show(group, ll.mark, false); return; }
-      var s = R.linkStyle(l.state, max[l.category] || 1, l.category, style, changes);
-      ll.line.setStyle({ color: s.color, weight: s.weight, opacity: s.opacity, dashArray: s.dash });
+      var s = R.linkStyle(l.state, max[l.category] || 1, l.category, style, changes), k = pm.dim(l.partner);
+      ll.line.setStyle({ color: s.color, weight: s.weight, opacity: s.opacity * k, dashArray: s.dash });
       var cls = ["pm-link", "pm-cat-" + l.category, "pm-partner-" + l.partner];
       if (l.state.pending) cls.push("pm-pending");
       if (l.state.friction) cls.push("pm-friction");
@@ -183,7 +187,7 @@
       classes(ll.line, cls);
       show(group, ll.mark, !!s.overlay);
       if (s.overlay) {
-        ll.mark.setStyle({ color: s.overlay.color, weight: s.overlay.weight, opacity: s.overlay.opacity,
+        ll.mark.setStyle({ color: s.overlay.color, weight: s.overlay.weight, opacity: s.overlay.opacity * k,
                            dashArray: s.overlay.dash });
         classes(ll.mark, ["pm-friction-mark", "pm-cat-" + l.category, "pm-partner-" + l.partner]);
         if (group.hasLayer(ll.mark)) ll.mark.bringToFront();
@@ -196,9 +200,11 @@
       g.label.pmSpan.setAttribute("data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1");
       var color = g.rec.kind === "organisation" ? style.organisation
         : (s.category && style.category[s.category]) || style.group;
-      g.shape.setStyle({ color: color, fillColor: color, opacity: on ? 0.9 : 0,
-                         fillOpacity: on && g.rec.tint ? style.groupTint : 0 });
+      var k = pm.dim(g.id);
+      g.shape.setStyle({ color: color, fillColor: color, opacity: on ? 0.9 * k : 0,
+                         fillOpacity: on && g.rec.tint ? style.groupTint * k : 0 });
       g.label.pmSpan.style.color = color;
+      g.label.pmSpan.style.opacity = String(Math.max(0.5, k));
     });
   }
 

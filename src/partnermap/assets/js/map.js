@@ -45,7 +45,19 @@
     this.shown = new Array(n);
     this.facts = new Array(n);
     this.changes = !!data.meta.changesSince;
+    this.setFocus(data.meta.focus || []);
   }
+
+  // What a story step is about: the rest is drawn muted (theme "unfocused").
+  PartnerMap.prototype.setFocus = function (ids) {
+    this.focus = {};
+    this.focused = ids.length > 0;
+    for (var i = 0; i < ids.length; i++) this.focus[ids[i]] = true;
+  };
+
+  PartnerMap.prototype.dim = function (id) {
+    return this.focused && !this.focus[id] ? this.style.unfocused : 1;
+  };
 
   PartnerMap.prototype.ui = function (key, values) {
     var text = this.words.ui[key];
@@ -55,15 +67,18 @@
 
   /* ---- state ------------------------------------------------------- */
 
+  // A story step (story.js) narrows what is shown to its view's ties and marks its changes.
   PartnerMap.prototype.compute = function () {
-    var t = this.data.ties, day = this.day;
+    var t = this.data.ties, day = this.day, only = this.stepTies || null, marks = this.changeOverride || null;
     for (var i = 0; i < this.n; i++) {
       var status = R.statusAt(t.steps[i], day);
       this.status[i] = status;
+      var change = marks ? (marks[i] || null) : t.change[i];
       var f = { category: t.category[i], type: t.type[i], friction: !!t.friction[i], status: status,
-                change: t.change[i] };
+                change: change };
       this.facts[i] = f;
-      this.shown[i] = !!this.shownCategories[f.category] && R.isShown(f, this.shownTypes, this.shownStatuses);
+      this.shown[i] = (!only || !!only[i]) && !!this.shownCategories[f.category] &&
+        R.isShown(f, this.shownTypes, this.shownStatuses);
     }
   };
 

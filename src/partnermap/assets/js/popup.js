@@ -51,13 +51,13 @@
 
   function tieItem(pm, i) {
     var t = pm.data.ties, w = pm.words;
-    var li = el("li", "pm-tie" + (t.change[i] ? " pm-changed" : ""));
+    var li = el("li", "pm-tie" + (pm.facts[i].change ? " pm-changed" : ""));
     li.setAttribute("data-tie", t.id[i]);
     li.appendChild(el("div", "pm-tie-title", t.title[i]));
     var status = pm.status[i];
     var meta = (w.type[t.type[i]] || t.type[i]) + " · " + (w.status[status] || status);
     if (t.friction[i]) meta += " · " + pm.ui("friction");
-    if (t.change[i]) meta += " · " + pm.ui("change_" + t.change[i]);
+    if (pm.facts[i].change) meta += " · " + pm.ui("change_" + pm.facts[i].change);
     li.appendChild(el("div", "pm-tie-meta", meta));
     li.appendChild(el("div", "pm-tie-dates", stepsText(pm, i)));
     li.appendChild(el("div", "pm-tie-summary", t.summary[i]));
