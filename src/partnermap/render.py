@@ -27,9 +27,9 @@ import folium
 from branca.element import Element, Figure, MacroElement
 
 from .errors import UsageError
+from .i18n import words
 from .model import Dataset
 from .payload import payload
-from .i18n import words
 from .scenes import scene
 from .text import check_text
 
@@ -124,7 +124,8 @@ def _head_assets(offline: bool, offline_message: str = "", story: bool = False) 
     if not offline:  # a --cdn page opened with no network: say so instead of a blank page
         js += ("<script>if (typeof L === 'undefined') document.addEventListener('DOMContentLoaded', function () {"
                "var p = document.createElement('p'); p.className = 'pm-offline'; "
-               f"p.textContent = {script_json(offline_message)}; document.body.insertBefore(p, document.body.firstChild);"
+               f"p.textContent = {script_json(offline_message)}; "
+               "document.body.insertBefore(p, document.body.firstChild);"
                "});</script>")
     own_css, own_js = _asset("partnermap.css"), map_script()
     if story:

@@ -209,7 +209,8 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
     return dk.finish(prs, title=deck_title, subject=overview.title, when=dataset.as_of.last_day())
 
 
-STORY_TEXT_BOX = dk.Box(dk.SLIDE_W // 40, dk.MAP_TOP + 60_000, dk.SLIDE_W * 31 // 100, dk.SLIDE_H - dk.MAP_TOP - 260_000)
+STORY_TEXT_BOX = dk.Box(dk.SLIDE_W // 40, dk.MAP_TOP + 60_000, dk.SLIDE_W * 31 // 100,
+                        dk.SLIDE_H - dk.MAP_TOP - 260_000)
 STORY_MAP_BOX = dk.Box(dk.SLIDE_W * 34 // 100, dk.MAP_TOP, dk.SLIDE_W * 66 // 100, dk.SLIDE_H - dk.MAP_TOP)
 
 

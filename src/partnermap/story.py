@@ -175,7 +175,7 @@ def read_story(path: str | os.PathLike[str]) -> Story:
     # blocks between fences: [story meta, body, step meta, body, step meta, body, ...]
     chunks = [[(n, line) for n, line in lines if a < n < b] for a, b in zip(fences, [*fences[1:], len(lines) + 1],
                                                                            strict=True)]
-    meta, meta_lines = _front_matter(chunks[0], name, STORY_KEYS, problems)
+    meta, _lines = _front_matter(chunks[0], name, STORY_KEYS, problems)
     if not meta.get("title"):
         problems.append(Problem(name, "title: missing; the story's title", line=fences[0]))
     if chunks[1] and any(line.strip() for _, line in chunks[1]) and len(chunks) == 2:
