@@ -251,3 +251,15 @@ def test_b15_b22_b26_b27_sources(japan):
     assert "IBRU" in (_tie(japan, "CHN-SENKAKU-2010").curation or "")
     for tie_id in ("GCAP-2022", "GCAP-GIGO"):
         assert any("Wired-Gov" in s.publisher for s in _tie(japan, tie_id).sources)
+
+
+# The commentary's claims that review section A found missing (A6, A14, A54), now in their ties' summaries.
+@pytest.mark.parametrize(("tie_id", "phrases"), [
+    ("USA-AUTO-TARIFF-2025", ("0.7–0.8%", "0.5%")),                                  # A6: GDP estimate vs growth
+    ("USA-EO14345-2025", ("US$20m a day",)),                                          # A14: cost of the delay
+    ("USA-INVEST-MOU-2025", ("semiconductors", "pharmaceuticals", "metals", "critical minerals",
+                             "shipbuilding", "energy", "AI", "quantum computing")),   # A54: the sectors
+])
+def test_missing_commentary_claims_are_carried(japan, tie_id, phrases):
+    summary = _tie(japan, tie_id).summary
+    assert all(p in summary for p in phrases), summary
