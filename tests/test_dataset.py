@@ -263,3 +263,21 @@ def test_b15_b22_b26_b27_sources(japan):
 def test_missing_commentary_claims_are_carried(japan, tie_id, phrases):
     summary = _tie(japan, tie_id).summary
     assert all(p in summary for p in phrases), summary
+
+
+# Remarks for curators (which copy a fact came from, how a date was decided) belong in `curation`, which no map shows.
+CURATOR_MARKERS = ("facts.md", "checked table", "checked facts", "precision", "wrongly", "copy", "blog", "is used", " step",
+                   "recorded as", "not recorded", "review b", "gap-fill", "wikipedia")
+
+
+def test_notes_are_for_the_audience(japan):
+    for tie in japan.ties:
+        if tie.note:
+            text = tie.note.casefold()
+            assert not any(m in text for m in CURATOR_MARKERS), (tie.id, tie.note)
+
+
+def test_curator_remarks_are_kept_apart(japan):
+    assert sum(bool(t.curation) for t in japan.ties) >= 50
+    for tie_id in ("USA-TREATY-1960", "USA-EO14345-2025", "CHN-SUMMIT-2024-11"):  # moved out of the notes
+        assert _tie(japan, tie_id).curation
