@@ -95,8 +95,8 @@ def test_the_default_map_tells_the_truth(offline_page, bundled_html):
     assert count(page, "path.pm-territory.pm-partner-CHN.pm-fill-contested") == 1
     assert count(page, "path.pm-friction-mark.pm-partner-USA.pm-cat-economic") == 1
     assert count(page, "path.pm-territory.pm-partner-USA.pm-has-friction") == 1
-    labels = page.locator(".pm-grouping-label").all_inner_texts()
-    for name in ("European Union", "North Atlantic Treaty Organization", "CPTPP"):
+    labels = page.locator(".pm-grouping-label").evaluate_all("ls => ls.map(l => l.textContent)")
+    for name in ("EU", "NATO", "CPTPP", "Quad", "TICAD states"):
         assert any(name in text for text in labels), name
     assert count(page, "path.pm-hq") == 2
     for gid in ("QUAD", "CPTPP", "RCEP", "TICAD", "GCAP", "EU", "NATO"):
@@ -132,6 +132,7 @@ def test_phone_size_fits_popups_and_folds_the_legend(browser, bundled_html):
     page.wait_for_selector("[data-pm-ready]")
     assert page.locator(".pm-legend").evaluate("d => d.open") is False  # folded, one tap opens it
     popup = open_popup(page, "path.pm-territory.pm-partner-AUS")
+    page.wait_for_timeout(600)  # Leaflet pans the popup into view
     box = page.locator(".leaflet-popup").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 391
     assert box["height"] <= 844 * 0.7

@@ -27,8 +27,29 @@ def test_bundled_file_validates():
     assert default_path().stat().st_size < 1_000_000
 
 
-@pytest.mark.parametrize("pid", ["USA", "AUS", "PHL", "KOR", "IND", "VNM", "GBR", "ITA", "EU", "NATO", "TICAD",
-                                 "CHN", "QUAD", "CPTPP", "RCEP", "GCAP", "US-KOR-JPN", "US-PHL-JPN"])
+@pytest.mark.parametrize(
+    "pid",
+    [
+        "USA",
+        "AUS",
+        "PHL",
+        "KOR",
+        "IND",
+        "VNM",
+        "GBR",
+        "ITA",
+        "EU",
+        "NATO",
+        "TICAD",
+        "CHN",
+        "QUAD",
+        "CPTPP",
+        "RCEP",
+        "GCAP",
+        "US-KOR-JPN",
+        "US-PHL-JPN",
+    ],
+)
 def test_every_partner_in_the_commentary_is_present(japan, pid):
     partner = japan.partner(pid)
     assert partner.name_ja, f"{pid} has no Japanese name"
@@ -52,30 +73,30 @@ def test_china_is_contested_not_a_partner(japan):
 
 # (tie id, step, date) — from the commentary, refined by facts.md where it is more precise.
 KEY_DATES = [
-    ("USA-TARIFF-DEAL-2025", Status.ANNOUNCED, "2025-07-22"),   # "announced an agreement on July 22"
-    ("USA-EO14345-2025", Status.SIGNED, "2025-09-04"),          # "new documents were concluded on September 4"
+    ("USA-TARIFF-DEAL-2025", Status.ANNOUNCED, "2025-07-22"),  # "announced an agreement on July 22"
+    ("USA-EO14345-2025", Status.SIGNED, "2025-09-04"),  # "new documents were concluded on September 4"
     ("USA-INVEST-MOU-2025", Status.SIGNED, "2025-09-04"),
-    ("USA-AUTO-TARIFF-2025", Status.ANNOUNCED, "2025-03-26"),   # "The March 26 U.S. announcement"
+    ("USA-AUTO-TARIFF-2025", Status.ANNOUNCED, "2025-03-26"),  # "The March 26 U.S. announcement"
     ("USA-RECIPROCAL-TARIFF-2025", Status.ANNOUNCED, "2025-04-02"),  # "April 2 'Liberation Day'"
     ("USA-2PLUS2-2025-CANCELLED", Status.CANCELLED, "2025-06"),  # "in June, Japan canceled the annual 2+2"
-    ("PHL-RAA", Status.IN_FORCE, "2025-09-11"),                 # "entered into force this September"
+    ("PHL-RAA", Status.IN_FORCE, "2025-09-11"),  # "entered into force this September"
     ("PHL-RAA", Status.SIGNED, "2024-07-08"),
-    ("PHL-ACSA-TALKS", Status.NEGOTIATING, "2025-04-29"),       # "announced in April that they had started talks"
-    ("AUS-MOGAMI-2025", Status.ANNOUNCED, "2025-08-05"),        # "In August ... selected"
+    ("PHL-ACSA-TALKS", Status.NEGOTIATING, "2025-04-29"),  # "announced in April that they had started talks"
+    ("AUS-MOGAMI-2025", Status.ANNOUNCED, "2025-08-05"),  # "In August ... selected"
     ("AUS-RAA", Status.IN_FORCE, "2023-08-13"),
-    ("VNM-SUMMIT-2025", Status.HELD, "2025-04-28"),             # "Ishiba visited Vietnam in April"
-    ("IND-SUMMIT-2025", Status.HELD, "2025-08-29"),             # "In August ... joint vision"
-    ("TICAD-9", Status.HELD, "2025-08-20"),                     # "The same month, TICAD"
-    ("NATO-DEFIND-2025", Status.ANNOUNCED, "2025-04-09"),       # "defense industry cooperation in April"
-    ("NATO-ATLANTIC-EAGLES-2025", Status.HELD, "2025-09-14"),   # "for the first time ever ... in September"
-    ("EU-SUMMIT-2025", Status.HELD, "2025-07-23"),              # "At the July Japan-EU summit"
-    ("GBR-RAA", Status.SIGNED, "2023-01-11"),                   # "signed an RAA with Japan in 2023"
-    ("GBR-RAA", Status.IN_FORCE, "2023-10-15"),                 # facts.md: not 10-11
-    ("GBR-ECON-2PLUS2", Status.HELD, "2025-03-07"),             # "first economic 2+2 meeting in March"
+    ("VNM-SUMMIT-2025", Status.HELD, "2025-04-28"),  # "Ishiba visited Vietnam in April"
+    ("IND-SUMMIT-2025", Status.HELD, "2025-08-29"),  # "In August ... joint vision"
+    ("TICAD-9", Status.HELD, "2025-08-20"),  # "The same month, TICAD"
+    ("NATO-DEFIND-2025", Status.ANNOUNCED, "2025-04-09"),  # "defense industry cooperation in April"
+    ("NATO-ATLANTIC-EAGLES-2025", Status.HELD, "2025-09-14"),  # "for the first time ever ... in September"
+    ("EU-SUMMIT-2025", Status.HELD, "2025-07-23"),  # "At the July Japan-EU summit"
+    ("GBR-RAA", Status.SIGNED, "2023-01-11"),  # "signed an RAA with Japan in 2023"
+    ("GBR-RAA", Status.IN_FORCE, "2023-10-15"),  # facts.md: not 10-11
+    ("GBR-ECON-2PLUS2", Status.HELD, "2025-03-07"),  # "first economic 2+2 meeting in March"
     ("KOR-SUMMIT-2025-08-23", Status.HELD, "2025-08-23"),
     ("KOR-SUMMIT-2025-09-30", Status.HELD, "2025-09-30"),
     ("USA-TREATY-1960", Status.SIGNED, "1960-01-19"),
-    ("USA-TREATY-1960", Status.IN_FORCE, "1960-06-23"),         # facts.md: not the Diet's 06-19
+    ("USA-TREATY-1960", Status.IN_FORCE, "1960-06-23"),  # facts.md: not the Diet's 06-19
     ("CPTPP", Status.IN_FORCE, "2018-12-30"),
     ("GCAP-2022", Status.ANNOUNCED, "2022-12-09"),
 ]
@@ -124,9 +145,21 @@ def test_signed_and_in_force_are_never_copied(japan):
 
 
 # Hosts of aggregator and blog copies that issue 12 replaced by primary or reputable copies.
-REPLACED_COPY_HOSTS = ("newsoflatest.com", "occasionaldigest.com", "stylemagazine.com", "pubt.io", "marketscreener",
-                       "domain-b", "fa.news", "blogspot", "causeaction.com", "exbulletin.com", "menafn",
-                       "finanznachrichten", "internationaltradecomplianceupdate.com")
+REPLACED_COPY_HOSTS = (
+    "newsoflatest.com",
+    "occasionaldigest.com",
+    "stylemagazine.com",
+    "pubt.io",
+    "marketscreener",
+    "domain-b",
+    "fa.news",
+    "blogspot",
+    "causeaction.com",
+    "exbulletin.com",
+    "menafn",
+    "finanznachrichten",
+    "internationaltradecomplianceupdate.com",
+)
 
 
 def test_sources_have_confirmed_urls(japan):
@@ -149,7 +182,9 @@ def test_commentary_links_to_its_report(japan):
     # the chapter's own page is not stored; the report's landing page is (CURATION.md)
     cited = [s for t in japan.ties for s in t.sources if s.title == COMMENTARY_TITLE]
     assert len(cited) >= 40
-    assert {(s.url, s.date_text) for s in cited} == {("https://features.csis.org/responses-to-US-foreign-policy", "2025-10-06")}
+    assert {(s.url, s.date_text) for s in cited} == {
+        ("https://features.csis.org/responses-to-US-foreign-policy", "2025-10-06")
+    }
 
 
 def _tie(japan, tie_id):
@@ -158,23 +193,23 @@ def _tie(japan, tie_id):
 
 # Issue 12, data-review.md section B: one check per corrected row (and the research's date findings).
 CORRECTED_DATES = [
-    ("ITA-ACSA-2024", Status.IN_FORCE, "2025-09-05"),          # B1: notes exchanged 2025-08-06
-    ("NATO-ISA-2010", Status.IN_FORCE, "2010-06"),             # B2: MOFA's list, like USA-GSOMIA-2007
+    ("ITA-ACSA-2024", Status.IN_FORCE, "2025-09-05"),  # B1: notes exchanged 2025-08-06
+    ("NATO-ISA-2010", Status.IN_FORCE, "2010-06"),  # B2: MOFA's list, like USA-GSOMIA-2007
     ("USA-GSOMIA-2007", Status.IN_FORCE, "2007-08"),
-    ("EU-SDP-2024", Status.SIGNED, "2024-11-01"),              # B3: concluded that day
-    ("AUS-EQUIP-2014", Status.IN_FORCE, "2014-12"),            # B4b: Ministry of Defense white paper
-    ("USA-EO14345-2025", Status.IN_FORCE, "2025-09-16"),       # B5: the car cut
-    ("CPTPP-GBR-ACCESSION", Status.SIGNED, "2023-07-16"),      # B6
+    ("EU-SDP-2024", Status.SIGNED, "2024-11-01"),  # B3: concluded that day
+    ("AUS-EQUIP-2014", Status.IN_FORCE, "2014-12"),  # B4b: Ministry of Defense white paper
+    ("USA-EO14345-2025", Status.IN_FORCE, "2025-09-16"),  # B5: the car cut
+    ("CPTPP-GBR-ACCESSION", Status.SIGNED, "2023-07-16"),  # B6
     ("CPTPP-GBR-ACCESSION", Status.IN_FORCE, "2024-12-15"),
-    ("KOR-GSOMIA", Status.IN_FORCE, "2016-11-23"),             # B7: in force that afternoon
-    ("ITA-EQUIP-2017", Status.SIGNED, "2017-05-22"),           # B8: "Fatto a Tokyo, il 22 maggio 2017"
-    ("USA-SUMMIT-2025-02", Status.HELD, "2025-02-07"),         # B10
-    ("USPHLJPN-MEETINGS-2025", Status.HELD, "2025-07-10"),     # B20
-    ("AUS-JDSC-2022", Status.SIGNED, "2022-10-22"),            # Perth
+    ("KOR-GSOMIA", Status.IN_FORCE, "2016-11-23"),  # B7: in force that afternoon
+    ("ITA-EQUIP-2017", Status.SIGNED, "2017-05-22"),  # B8: "Fatto a Tokyo, il 22 maggio 2017"
+    ("USA-SUMMIT-2025-02", Status.HELD, "2025-02-07"),  # B10
+    ("USPHLJPN-MEETINGS-2025", Status.HELD, "2025-07-10"),  # B20
+    ("AUS-JDSC-2022", Status.SIGNED, "2022-10-22"),  # Perth
     ("AUS-2PLUS2-11", Status.HELD, "2024-09-05"),
     ("PHL-JPEPA", Status.SIGNED, "2006-09-09"),
     ("CHN-SENKAKU-AIRSPACE-2025", Status.HELD, "2025-05-03"),
-    ("USA-AUTO-TARIFF-2025", Status.IN_FORCE, "2025-04-03"),   # cars; parts from 2025-05-03 (note)
+    ("USA-AUTO-TARIFF-2025", Status.IN_FORCE, "2025-04-03"),  # cars; parts from 2025-05-03 (note)
 ]
 
 
@@ -246,28 +281,56 @@ def test_b21_myanmar_in_rcep_explained(japan):
 
 
 def test_b15_b22_b26_b27_sources(japan):
-    assert any(s.date_text == "2014-04-07" for s in _tie(japan, "AUS-EPA").sources)       # concluded in Tokyo
-    assert "49 African countries" in _tie(japan, "TICAD-9").note                           # MOFA's figure
+    assert any(s.date_text == "2014-04-07" for s in _tie(japan, "AUS-EPA").sources)  # concluded in Tokyo
+    assert "49 African countries" in _tie(japan, "TICAD-9").note  # MOFA's figure
     assert "IBRU" in (_tie(japan, "CHN-SENKAKU-2010").curation or "")
     for tie_id in ("GCAP-2022", "GCAP-GIGO"):
         assert any("Wired-Gov" in s.publisher for s in _tie(japan, tie_id).sources)
 
 
 # The commentary's claims that review section A found missing (A6, A14, A54), now in their ties' summaries.
-@pytest.mark.parametrize(("tie_id", "phrases"), [
-    ("USA-AUTO-TARIFF-2025", ("0.7–0.8%", "0.5%")),                                  # A6: GDP estimate vs growth
-    ("USA-EO14345-2025", ("US$20m a day",)),                                          # A14: cost of the delay
-    ("USA-INVEST-MOU-2025", ("semiconductors", "pharmaceuticals", "metals", "critical minerals",
-                             "shipbuilding", "energy", "AI", "quantum computing")),   # A54: the sectors
-])
+@pytest.mark.parametrize(
+    ("tie_id", "phrases"),
+    [
+        ("USA-AUTO-TARIFF-2025", ("0.7–0.8%", "0.5%")),  # A6: GDP estimate vs growth
+        ("USA-EO14345-2025", ("US$20m a day",)),  # A14: cost of the delay
+        (
+            "USA-INVEST-MOU-2025",
+            (
+                "semiconductors",
+                "pharmaceuticals",
+                "metals",
+                "critical minerals",
+                "shipbuilding",
+                "energy",
+                "AI",
+                "quantum computing",
+            ),
+        ),  # A54: the sectors
+    ],
+)
 def test_missing_commentary_claims_are_carried(japan, tie_id, phrases):
     summary = _tie(japan, tie_id).summary
     assert all(p in summary for p in phrases), summary
 
 
 # Remarks for curators (which copy a fact came from, how a date was decided) belong in `curation`, which no map shows.
-CURATOR_MARKERS = ("facts.md", "checked table", "checked facts", "precision", "wrongly", "copy", "blog", "is used", " step",
-                   "recorded as", "not recorded", "review b", "gap-fill", "wikipedia")
+CURATOR_MARKERS = (
+    "facts.md",
+    "checked table",
+    "checked facts",
+    "precision",
+    "wrongly",
+    "copy",
+    "blog",
+    "is used",
+    " step",
+    "recorded as",
+    "not recorded",
+    "review b",
+    "gap-fill",
+    "wikipedia",
+)
 
 
 def test_notes_are_for_the_audience(japan):
@@ -295,13 +358,21 @@ def test_japanese_text_for_every_tie_and_partner(japan):
             assert tie.has_text("note", "ja"), tie.id
         for field in ("title", "summary", "note"):
             if tie.has_text(field, "ja"):
-                assert any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in tie.text(field, "ja")), (tie.id, field)
+                assert any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in tie.text(field, "ja")), (
+                    tie.id,
+                    field,
+                )
 
 
 def test_japanese_keeps_the_corrected_numbers(japan):
     # the Japanese was written for the old texts; where the English changed, it was redone to match
-    checks = {"USA-EO14345-2025": ("27.5%", "2025年9月16日", "2,000万ドル"), "USA-TARIFF-LETTER-2025-07-07": ("25%", "2025年8月1日"),
-              "NATO-DEFIND-2025": ("ハーグ", "6月24日"), "ITA-ACSA-2024": ("2025年9月5日",), "CPTPP-GBR-ACCESSION": ("2024年12月15日",)}
+    checks = {
+        "USA-EO14345-2025": ("27.5%", "2025年9月16日", "2,000万ドル"),
+        "USA-TARIFF-LETTER-2025-07-07": ("25%", "2025年8月1日"),
+        "NATO-DEFIND-2025": ("ハーグ", "6月24日"),
+        "ITA-ACSA-2024": ("2025年9月5日",),
+        "CPTPP-GBR-ACCESSION": ("2024年12月15日",),
+    }
     for tie_id, phrases in checks.items():
         tie = _tie(japan, tie_id)
         text = tie.text("summary", "ja") + tie.text("note", "ja")
@@ -310,14 +381,26 @@ def test_japanese_keeps_the_corrected_numbers(japan):
     assert "上乗せする形で" not in _tie(japan, "USA-RECIPROCAL-TARIFF-2025").text("summary", "ja")  # B11
 
 
-SHORT_NAMES = {"EU": ("EU", "EU"), "NATO": ("NATO", "NATO"), "QUAD": ("Quad", "クアッド"), "US-KOR-JPN": ("US–Japan–ROK", "日米韓"),
-               "US-PHL-JPN": ("US–Japan–Philippines", "日米比"), "GCAP": ("GCAP", "GCAP"), "CPTPP": ("CPTPP", "CPTPP"),
-               "RCEP": ("RCEP", "RCEP"), "TICAD": ("TICAD states", "TICAD参加国")}
+SHORT_NAMES = {
+    "EU": ("EU", "EU"),
+    "NATO": ("NATO", "NATO"),
+    "QUAD": ("Quad", "クアッド"),
+    "US-KOR-JPN": ("US–Japan–ROK", "日米韓"),
+    "US-PHL-JPN": ("US–Japan–Philippines", "日米比"),
+    "GCAP": ("GCAP", "GCAP"),
+    "CPTPP": ("CPTPP", "CPTPP"),
+    "RCEP": ("RCEP", "RCEP"),
+    "TICAD": ("TICAD states", "TICAD参加国"),
+}
 
 
 def test_organisations_and_groups_have_short_names(japan):
     import json
-    raw = {f["properties"]["id"]: f["properties"] for f in json.loads(default_path().read_text(encoding="utf-8"))["features"]}
+
+    raw = {
+        f["properties"]["id"]: f["properties"]
+        for f in json.loads(default_path().read_text(encoding="utf-8"))["features"]
+    }
     for p in japan.partners:
         if p.kind is not Kind.STATE:
             en, ja = SHORT_NAMES[p.id]
@@ -325,8 +408,6 @@ def test_organisations_and_groups_have_short_names(japan):
             assert raw[p.id]["short_name_ja"] == ja  # in the file; see the next test for the loader
 
 
-@pytest.mark.xfail(strict=True, reason="checks._translations splits '<field>_<lang>' at the first underscore, "
-                                       "so short_name_ja is read as field 'short', lang 'name_ja' and dropped")
 def test_japanese_short_names_reach_the_map(japan):
     assert japan.partner("QUAD").map_label("ja") == "クアッド"
 

@@ -52,8 +52,13 @@ FRAGILE = (
     "paragraph\u2029separator",
 )
 JS_URL = "javascript:window.__pwned=7"
-# Accepted by the validator (https, with a host) but full of markup: must stay a plain https link.
-HOSTILE_URL = "https://example.org/a?q=\"><svg onload=\"window.__pwned=4\">&r=' onmouseover='window.__pwned=5#`${6}`"
+# Accepted by the validator (https, a host, nothing read differently) but built to break out of an
+# attribute or a script if a writer forgot to escape it: must stay a plain https link.
+HOSTILE_URL = "https://example.org/a?q=%22%3E%3Csvg%20onload=%22window.__pwned=4%22%3E&r='onmouseover='window.__pwned=5#$(6)"
+# Refused: what a browser or BibTeX reads differently from what is written (text.safe_url)
+UNSAFE_URLS = ("https://example.org/a?q=\"><svg onload=\"x\">", "https://example.org/a b",
+               "https://example.org/}\n@preamble{\"\\input{/etc/passwd}\"}", "https://example.org/`x`",
+               "https://example.org/\\x", "https://example.org/a\n")
 
 
 def hostile(tag: str) -> str:
@@ -147,6 +152,16 @@ BAD_URLS = (
     "  VBScript:msgbox(7)",
     "https:javascript:window.__pwned=7",    # http(s) scheme but no host
 )
+
+
+@pytest.mark.parametrize("url", UNSAFE_URLS, ids=[repr(u) for u in UNSAFE_URLS])
+def test_validator_refuses_urls_read_differently_with_one_line(tmp_path, url):
+    doc = json.loads((DATA / "minimal.geojson").read_text(encoding="utf-8"))
+    props_of(doc, "AUS")["ties"][0]["sources"][0]["url"] = url
+    report = validate(write_doc(doc, tmp_path / "bad-url.geojson"))
+    (problem,) = report.problems
+    line = str(problem)
+    assert "\n" not in line and "sources[0].url: holds " in line and "percent-encode" in line
 
 
 @pytest.mark.parametrize("url", BAD_URLS, ids=[repr(u) for u in BAD_URLS])
@@ -498,8 +513,9 @@ class Exercise:
         self.scan("loaded")
         assert page.evaluate("document.title") == title
         assert page.locator(".pm-title h1").text_content() == title
-        if subtitle is None:
-            assert page.locator(".pm-subtitle").count() == 0
+        if subtitle is None:  # no filter, no --subtitle: the view line is empty and not shown
+            assert page.locator(".pm-subtitle").text_content() == ""
+            assert not page.locator(".pm-subtitle").is_visible()
         else:
             assert page.locator(".pm-subtitle").text_content() == subtitle
         assert hostile("dataset.title") in page.locator(".pm-credit").text_content()
@@ -559,7 +575,7 @@ def test_japanese_map_with_hostile_name_ja(offline_page, runner, hostile_path, t
     result = runner.invoke(main, ["render", str(hostile_path), "-o", str(out), "--lang", "ja"])
     assert result.exit_code == 0, result.output
     doc = hostile_doc()
-    title = f"{doc['metadata']['focal']['name_ja']}のパートナー・ネットワーク"  # the default title, from the data
+    title = doc["metadata"]["title"]  # the default title is the data's own (no title_ja here: English)
     Exercise(offline_page, out, doc, "ja", script_count).run(title, None)
 
 

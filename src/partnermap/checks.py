@@ -26,6 +26,7 @@ from .errors import Problem
 from .lifecycle import effective_steps, latest_step, status_on, step_order
 from .model import UNDATED, Dataset, Focal, Partner, Source, Tie
 from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
+from .text import safe_url
 from .vocab import (
     DATE_ORDER,
     SCHEMA_VERSION,
@@ -116,6 +117,16 @@ def nearest(word: str, choices: tuple[str, ...] | list[str], cutoff: float = 0.7
     return [c for r, c in scored if r == scored[0][0]][:3]
 
 
+def split_translation(key: object, fields: tuple[str, ...]) -> tuple[str, str] | None:
+    """``("short_name", "ja")`` for ``short_name_ja``: the longest translatable field the key starts with."""
+    if not isinstance(key, str):
+        return None
+    for base in sorted(fields, key=len, reverse=True):
+        if key.startswith(base + "_") and len(key) > len(base) + 1:
+            return base, key[len(base) + 1:]
+    return None
+
+
 def _unknown_keys(ctx: _Ctx, obj: dict, kind: str, prefix: str = "") -> None:
     """One problem per key the schema does not know, with the nearest known key."""
     known = KNOWN_KEYS[kind]
@@ -124,8 +135,9 @@ def _unknown_keys(ctx: _Ctx, obj: dict, kind: str, prefix: str = "") -> None:
         if key in known:
             continue
         name = prefix + shown(key)
-        if isinstance(key, str) and "_" in key and key.partition("_")[0] in translatable:
-            base, _, lang = key.partition("_")
+        split = split_translation(key, translatable)
+        if split is not None:
+            base, lang = split
             if lang == "en":
                 ctx.add(name, f"English is the field itself; write it as {base}")
                 continue
@@ -307,25 +319,34 @@ def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
     if not isinstance(value, str):
         ctx.add(name, f"expected a string, got {_type_name(value)}")
         return None
+    # what a browser would make of it: it drops tabs, newlines and leading controls
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", value)
     try:
-        parts = urlsplit(value.strip())
+        parts = urlsplit(cleaned)
     except ValueError as exc:
         ctx.add(name, f"not a valid URL ({exc}): {value[:80]!r}")
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
         ctx.add(name, f"only http:// and https:// URLs are allowed, got {value[:80]!r}")
         return None
-    return value.strip()
+    if not safe_url(value):
+        bad = sorted({c for c in value if c.isspace() or ord(c) < 32 or ord(c) == 127 or c in '<>{}"\\`^|'})
+        shown = ", ".join(repr(c) for c in bad[:6])
+        ctx.add(name, f"holds {shown}: a URL is read differently by browsers and BibTeX when it has control "
+                      f"characters, spaces or any of < > {{ }} \" \\ ` ^ |; percent-encode them, got {value[:80]!r}")
+        return None
+    return value
 
 
 def _translations(ctx: _Ctx, obj: dict, fields: tuple[str, ...], prefix: str = "") -> tuple[tuple[str, str, str], ...]:
     """Every ``<field>_<lang>`` key of ``obj`` for the translatable ``fields``, as (field, lang, text)."""
     out = []
     for key in obj:
-        if not isinstance(key, str) or "_" not in key:
+        split = split_translation(key, fields)
+        if split is None:
             continue
-        base, _, lang = key.partition("_")
-        if base not in fields or not LANG_TAG.fullmatch(lang) or lang == "en":
+        base, lang = split
+        if not LANG_TAG.fullmatch(lang) or lang == "en":
             continue
         value = _text(ctx, obj, key, required=False, prefix=prefix)
         if value is not None:

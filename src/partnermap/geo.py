@@ -187,15 +187,22 @@ OUTLINE_SIMPLIFY_DEG, OUTLINE_MIN_AREA = 0.2, 1.0
 
 
 def outline(geom: BaseGeometry, keep: Sequence[BaseGeometry] = ()) -> BaseGeometry:
-    """An organisation's or group's territory for a dashed outline: specks dropped, members kept."""
-    parts = shapely.get_parts(geom.simplify(OUTLINE_SIMPLIFY_DEG))
-    parts = parts[~shapely.is_empty(parts)]
-    keep_mask = shapely.area(parts) >= OUTLINE_MIN_AREA
-    if len(keep):  # one vectorised test of every small part against every member's point
-        small = ~keep_mask
-        hits = shapely.intersects(parts[small][:, None], np.array(keep, dtype=object)[None, :]).any(axis=1)
-        keep_mask[small] = hits
-    kept = list(parts[keep_mask])
+    """An organisation's or group's territory for a dashed outline: specks dropped, members kept.
+
+    Parts are simplified one by one; a part holding a member's point is kept even when
+    simplification would erase it (Singapore is smaller than the tolerance).
+    """
+    original = shapely.get_parts(geom)
+    simple = shapely.simplify(original, OUTLINE_SIMPLIFY_DEG)
+    empty = shapely.is_empty(simple) | ~shapely.is_valid(simple)
+    areas = shapely.area(original)
+    keep_mask = (areas >= OUTLINE_MIN_AREA) & ~empty
+    if len(keep):  # one vectorised test of every other part against every member's point
+        rest = ~keep_mask
+        hits = shapely.intersects(original[rest][:, None], np.array(keep, dtype=object)[None, :]).any(axis=1)
+        keep_mask[rest] = hits
+    chosen = np.where(empty, original, simple)[keep_mask]
+    kept = [g for p in chosen for g in shapely.get_parts(p) if g.geom_type == "Polygon" and not g.is_empty]
     return MultiPolygon(kept) if kept else geom
 
 

@@ -120,7 +120,9 @@ def _basemap_encoded(west: float) -> tuple[tuple[str, ...], tuple]:
 
 
 def _own_shape(partner: Partner):
-    """A state's territory when it differs from the basemap's shape with its id (else sent once, as the basemap)."""
+    """A state's territory when it is not made of basemap countries (else it is sent as their ids)."""
+    if partner.derived:
+        return None
     same = basemap_shapes().get(partner.id)
     if same is not None and shapely.equals_exact(partner.geometry, same, tolerance=1e-9):
         return None
@@ -142,7 +144,11 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
     for mark, shape in zip(sc.partners, own, strict=True):
         rec = mark.to_dict()
         rec["relationship"] = by_id[mark.id].relationship.value
-        rec["shape"] = "basemap" if shape is None else {"e": next(encoded)}
+        if shape is not None:
+            rec["shape"] = {"e": next(encoded)}
+        else:  # basemap countries: the whole territory (Denmark with Greenland) as their ids, sent once each
+            p = by_id[mark.id]
+            rec["shape"] = {"parts": list(p.territory) if p.derived else [p.id]}
         partners.append(rec)
 
     outlines = [outline(by_id[g.id].geometry, keep=member_points(g.members)) for g in sc.groups]

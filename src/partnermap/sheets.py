@@ -40,7 +40,7 @@ STEP_HEADERS = {s: s.value.replace("_", " ").capitalize() for s in Status}  # "I
 PARTNER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "ID"), ("name", "Name"), ("kind", "Kind"), ("relationship", "Relationship"),
     ("members", "Members (ids, comma-separated)"), ("anchor_lon", "Anchor longitude"),
-    ("anchor_lat", "Anchor latitude"),
+    ("anchor_lat", "Anchor latitude"), ("short_name", "Short name"),
 )
 TIE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("partner", "Partner ID"), ("id", "Tie ID"), ("title", "Title"), ("category", "Category"), ("type", "Type"),
@@ -66,7 +66,8 @@ METADATA_FIELDS: tuple[tuple[str, str], ...] = (
     ("focal.anchor_lat", "its capital's latitude (blank: the bundled capital)"),
 )
 # <field> (<lang>) headers and <field>_<lang> metadata fields: text in other languages
-TRANSLATED = {"partners": {"Name": "name"}, "ties": {"Title": "title", "Summary": "summary", "Note": "note"}}
+TRANSLATED = {"partners": {"Name": "name", "Short name": "short_name"},
+              "ties": {"Title": "title", "Summary": "summary", "Note": "note"}}
 LANG_HEADER = re.compile(r"(?P<label>[A-Za-z ]+) \((?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\)")
 LANG_FIELD = re.compile(r"(?P<base>title|description|focal\.name)_(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)")
 
@@ -131,8 +132,14 @@ def _keys(sheet: str, header: list[str]) -> list[str | None]:
 
 def _with_languages(columns, sheet: str, records: Iterable[dict]) -> tuple[tuple[str, str], ...]:
     """The sheet's columns plus one per translated field and language found (``Title (ja)``)."""
-    found = sorted({(base, key.partition("_")[2]) for r in records for key in r
-                    for label, base in TRANSLATED[sheet].items() if key.startswith(base + "_")})
+    bases = sorted(TRANSLATED[sheet].values(), key=len, reverse=True)
+    found = set()
+    for r in records:
+        for key in r:
+            base = next((b for b in bases if key.startswith(b + "_")), None)
+            if base is not None:
+                found.add((base, key[len(base) + 1:]))
+    found = sorted(found)
     labels = {base: label for label, base in TRANSLATED[sheet].items()}
     return (*columns, *((f"{base}_{lang}", f"{labels[base]} ({lang})") for base, lang in found))
 

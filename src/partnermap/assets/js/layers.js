@@ -61,7 +61,9 @@
     pm.territories = {};
     pm.frictionOutlines = {};
     data.partners.forEach(function (p) {
-      var polys = p.shape === "basemap" ? basemap[p.id] : D.decodePolygons(p.shape, scale);
+      var polys = [];
+      if (p.shape.parts) p.shape.parts.forEach(function (id) { Array.prototype.push.apply(polys, basemap[id] || []); });
+      else polys = D.decodePolygons(p.shape, scale);
       if (!polys || !polys.length) return;
       var layer = L.polygon(polys, { pane: "pm-territory", weight: web.outline });
       PM.popup.bind(pm, layer, p.id);
