@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: map install test lint system-deps pictures clean bench
+.PHONY: map install test lint system-deps pictures clean bench story
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,15 +22,24 @@ install:
 	@if command -v pipx >/dev/null; then pipx install --force .; \
 	else echo "pipx not found: install it (sudo apt-get install -y pipx), then run: pipx install ."; exit 1; fi
 
-## What the tests need from Debian: chromium (browser tests), a CJK font (Japanese static maps)
-## and LibreOffice Calc (the workbook opens in it with its drop-downs).
+## The bundled story (stories/) as an offline page and a deck, in output/.
+story: $(STAMP)
+	$(BIN)/partnermap story stories/japan-response-to-trump-2.md -o output/story.html
+	$(BIN)/partnermap story stories/japan-response-to-trump-2.md -o output/story.pptx
+
+## What the tests need from Debian: chromium (browser tests), a CJK font (Japanese static maps),
+## LibreOffice Calc and Impress (workbooks and decks opened in a real client) and poppler-utils
+## (their PDFs read back). Node.js (rules.js against the shared vectors) is on every machine.
 ## Installed with apt when missing and we can; otherwise stop at once with the command to run.
-SYSTEM_PACKAGES = chromium fonts-noto-cjk libreoffice-calc
+SYSTEM_PACKAGES = chromium fonts-noto-cjk libreoffice-calc libreoffice-impress poppler-utils
 system-deps:
-	@missing=""; \
+	@command -v node >/dev/null || { echo "The tests need Node.js 20 (node --test tests/js)."; exit 1; }; \
+	missing=""; \
 	[ -x "$(CHROMIUM)" ] || missing="chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc"; \
+	[ -e /usr/lib/libreoffice/program/libsdlo.so ] || missing="$$missing libreoffice-impress"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	[ -z "$$missing" ] && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then SUDO=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \

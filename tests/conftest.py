@@ -85,3 +85,29 @@ def offline_page(browser):
     page = context.new_page()
     yield OfflinePage(page)
     context.close()
+
+
+def soffice_pdf(deck: Path, out_dir: Path) -> Path:
+    """The deck converted to PDF by LibreOffice headless (a real client); never skips."""
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.fail("LibreOffice not found: `make test` installs libreoffice-impress (never skipped)")
+    profile = out_dir / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(out_dir), str(deck)], check=True, capture_output=True, timeout=240)
+    pdf = out_dir / (deck.stem + ".pdf")
+    assert pdf.exists(), "LibreOffice wrote no PDF"
+    return pdf
+
+
+def pdf_pages_text(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext, from poppler-utils)."""
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.fail("pdftotext not found: `make test` installs poppler-utils (never skipped)")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")

@@ -159,3 +159,37 @@ def test_bad_theme_and_lang(small):
         slides.build_deck(small, lang="f r", dpi=DPI)
     with pytest.raises(UsageError):
         slides.build_deck(small, lang="fr", dpi=DPI)  # no catalog and no French in the data
+
+
+def test_bundled_deck_is_presentable_in_libreoffice(tmp_path):
+    """Titles are text in a real client's PDF, a page per slide; labels at least 12 pt at 16:9."""
+    from conftest import pdf_pages_text, soffice_pdf
+    from partnermap.theme import THEMES
+
+    data = partnermap.load()
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(slides.build_deck(data, dpi=40))
+    prs = open_deck(deck.read_bytes())
+    pages = pdf_pages_text(soffice_pdf(deck, tmp_path))
+    assert len(pages) == len(prs.slides)
+    for page, title in zip(pages, titles(prs), strict=True):
+        assert " ".join(title.split()[:3]) in " ".join(page.split())
+    assert "Diplomatic ties" in titles(prs)
+    assert len(set(titles(prs))) == len(titles(prs))  # no near-duplicate views
+    # the slide map is drawn at 1:1 (its points are the slide's points) with 12 pt labels
+    assert THEMES["presentation"].figure.label_pt >= 12
+    pic = next(s for s in prs.slides[1].shapes if s.shape_type == 13)
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(pic.image.blob))
+    assert image.size[0] / 40 == pytest.approx(pic.width / 914_400, rel=0.01)
+
+
+def test_japanese_deck_is_japanese_throughout():
+    from pptx import Presentation
+
+    data = partnermap.load()
+    prs = Presentation(io.BytesIO(slides.build_deck(data, lang="ja", dpi=30, dates=["2016"])))
+    assert titles(prs)[0] == "日本のパートナー・ネットワーク"
+    assert titles(prs)[1:] == ["すべての関係", "安全保障", "経済", "外交", "2016時点のネットワーク"]
+    assert "日本" in prs.slides[0].placeholders[1].text_frame.text

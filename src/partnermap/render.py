@@ -323,7 +323,8 @@ def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme
         shown = [index[t.id] for t in sv.view.ties]
         picture = None
         if pictures:
-            png = figure_bytes(draw_figure(sv.scene, sv.view, size="10x5.6", dpi=80, header=False), "png")
+            png = figure_bytes(draw_figure(sv.scene, sv.view, size="10x5.6", dpi=80, header=False,
+                                           legend="compact"), "png")
             picture = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         out.append({
             "headline": sv.headline, "blocks": sv.blocks, "day": day_number(sv.view.shown_date),

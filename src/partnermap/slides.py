@@ -256,7 +256,7 @@ def build_story_deck(story, dataset: Dataset, steps: list, *, lang: str = "en", 
         progress(1, total, title)
     size = dk.map_size_inches(STORY_MAP_BOX)
     for i, sv in enumerate(steps, start=2):
-        png = figure_bytes(draw_figure(sv.scene, sv.view, size=size, dpi=dpi, header=False), "png")
+        png = figure_bytes(draw_figure(sv.scene, sv.view, size=size, dpi=dpi, header=False, legend="compact"), "png")
         dk.map_slide(prs, title=sv.headline, png=png, alt=sv.scene.description, notes=story_notes(sv, lang),
                      theme=look, box=STORY_MAP_BOX, text=plain(sv.blocks) or [""], text_box_at=STORY_TEXT_BOX)
         if progress:

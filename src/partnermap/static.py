@@ -395,12 +395,14 @@ def _legend_handle(c: _Canvas, swatch):
                   linestyle=_dash(dash), solid_capstyle=cap, dash_capstyle=cap)
 
 
-def _legend(c: _Canvas) -> None:
+def _legend(c: _Canvas, compact: bool = False) -> None:
     """The scene's legend in its corner: what colours and lines mean, and beside it the groupings."""
     import textwrap
 
     fs = c.look.figure
     main, side = legend_columns(c.sc.legend)
+    if compact:
+        side = []
     if c.sc.legend_layout == "stacked":
         main, side = main + side, []
     if side:  # two columns, filled column by column: pad the shorter one with empty rows
@@ -438,11 +440,13 @@ def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", ti
 
 
 def draw_figure(sc: Scene, dataset: Dataset, *, size: str = "16:9", dpi: int = 150, header: bool = True,
-                legend: bool = True) -> Figure:
+                legend: bool | str = True) -> Figure:
     """Draw a scene (of ``dataset``, which supplies the territories) as a figure.
 
     ``header=False`` leaves out the title and subtitle: a slide carries them as text.
-    ``legend=False``: a thumbnail (a title slide's small map) that another slide explains.
+    ``legend=False``: a thumbnail (a title slide's small map) that another slide explains;
+    ``legend="compact"``: what colours and lines mean, without the list of groupings (each is
+    labelled on the map) — for a story slide, where the map shares the slide with text.
     """
     c = _canvas(sc, size, dpi, header)
     c.fig._partnermap_quiet = sc.lang in ("ja", "zh", "ko") and len(c.families) == 1
@@ -457,7 +461,7 @@ def draw_figure(sc: Scene, dataset: Dataset, *, size: str = "16:9", dpi: int = 1
     _links(c)
     fixed, labels = _labels(c)
     if legend:
-        _legend(c)
+        _legend(c, compact=legend == "compact")
     with _quiet_glyphs(c.fig):
         _declutter(c.fig, fixed, labels)
     return c.fig

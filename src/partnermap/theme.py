@@ -40,6 +40,7 @@ class WebSizes:
 
     font_px: int = 13
     label_px: int = 12
+    legend_px: int = 12  # the legend reads at arm's length: smaller than labels, even in a room
     weight_min: float = 1.5
     weight_max: float = 6.0
     dash_pending: str = "6 6"
@@ -161,7 +162,7 @@ THEMES: dict[str, Theme] = {
     "presentation": replace(
         _LIGHT, name="presentation", land="#F2F0EB", border="#9E9A92", water="#D6E4EE", text="#000000",
         fill_min=0.3, fill_max=0.8, line_opacity=0.95,
-        web=WebSizes(font_px=20, label_px=20, weight_min=3.0, weight_max=11.0, dash_pending="12 10",
+        web=WebSizes(font_px=20, label_px=20, legend_px=14, weight_min=3.0, weight_max=11.0, dash_pending="12 10",
                      dash_friction="2 10", dash_contested="5 5", highlight=3.0, outline=1.5, grouping=3.0,
                      friction_outline=3.0, focal_radius=8),
         figure=FigureSizes(title_pt=26, subtitle_pt=16, label_pt=12, group_label_pt=12, legend_pt=11, credit_pt=10,

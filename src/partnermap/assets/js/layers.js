@@ -97,9 +97,9 @@
         className: "pm-grouping pm-" + g.kind + " pm-partner-" + g.id });
       PM.popup.bind(pm, shape, g.id);
       layer.addLayer(shape);
-      var lab;
+      var lab, hq = null;
       if (g.hq) {
-        var hq = L.circleMarker([g.hq[1], g.hq[0]], { radius: 4, color: st.halo, weight: 1.5, fillColor: g.color,
+        hq = L.circleMarker([g.hq[1], g.hq[0]], { radius: 4, color: st.halo, weight: 1.5, fillColor: g.color,
                                                       fillOpacity: 1, pane: "pm-marks",
                                                       className: "pm-hq pm-partner-" + g.id });
         PM.popup.bind(pm, hq, g.id);
@@ -113,7 +113,7 @@
       lab.pmSpan.style.color = g.color;
       layer.addLayer(lab);
       layer.addTo(map);
-      return { id: g.id, rec: g, layer: layer, shape: shape, label: lab, index: i };
+      return { id: g.id, rec: g, layer: layer, shape: shape, label: lab, hq: hq, index: i };
     });
 
     // Links: a line each, with a friction mark drawn over it when needed.
@@ -205,6 +205,7 @@
       var k = pm.dim(g.id);
       g.shape.setStyle({ color: color, fillColor: color, opacity: on ? 0.9 * k : 0,
                          fillOpacity: on && g.rec.tint ? style.groupTint * k : 0 });
+      if (g.hq) g.hq.setStyle({ opacity: on ? k : 0, fillOpacity: on ? k : 0 });
       g.label.pmSpan.style.color = color;
       g.label.pmSpan.style.opacity = String(Math.max(0.5, k));
     });

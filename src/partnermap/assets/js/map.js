@@ -165,6 +165,7 @@
     box.classList.add("pm-theme");
     box.style.setProperty("--pm-font", web.font_px + "px");
     box.style.setProperty("--pm-label", web.label_px + "px");
+    box.style.setProperty("--pm-legend", web.legend_px + "px");
     box.style.setProperty("--pm-text", st.text);
     box.style.setProperty("--pm-halo", st.halo);
     box.style.setProperty("--pm-panel", st.panel);
