@@ -76,7 +76,7 @@ def test_interrupt_during_replace_keeps_the_old_file(tmp_path, monkeypatch, umas
     before = target.read_bytes()
 
     def interrupted(src, dst):
-        assert os.path.basename(src).startswith(".map.html.")
+        assert os.path.basename(src).startswith(".pm-")
         assert os.path.exists(src)
         raise KeyboardInterrupt
 
@@ -136,11 +136,62 @@ def test_grandparent_that_is_a_file_is_a_usage_error(tmp_path):
     assert exc.value.exit_code == 2
 
 
-def test_missing_parent_directories_are_created(tmp_path, umask_022):
-    target = tmp_path / "a" / "b" / "map.html"
+def test_one_missing_folder_is_created_a_deeper_typo_is_refused(tmp_path, umask_022):
+    target = tmp_path / "a" / "map.html"
     write_bytes(target, b"\x89PNG")
     assert target.read_bytes() == b"\x89PNG"
     assert leftovers(target.parent) == []
+    with pytest.raises(UsageError, match="does not exist"):
+        write_bytes(tmp_path / "x" / "y" / "map.html", b"")
+    assert not (tmp_path / "x").exists()
+
+
+def test_symlinks_fifos_and_devices_are_refused(tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("keep")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    with pytest.raises(UsageError, match="symbolic link"):
+        write_text(link, "new")
+    assert link.is_symlink() and real.read_text() == "keep"
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_text(fifo, "new")
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_text("/dev/null", "new")
+    assert leftovers(tmp_path) == []
+
+
+def test_a_255_byte_name_works(tmp_path):
+    name = "m" * 250 + ".html"
+    assert len(name.encode()) == 255
+    write_text(tmp_path / name, "ok")
+    assert (tmp_path / name).read_text() == "ok"
+
+
+def test_sigterm_during_the_write_removes_the_temp_file(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+
+    target = tmp_path / "map.html"
+    target.write_text("previous")
+    script = textwrap.dedent(f"""
+        import os, signal
+        from partnermap import export
+        real = os.fdopen
+        def slow(fd, mode):
+            fh = real(fd, mode)
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-write
+            return fh
+        export.os.fdopen = slow
+        export.write_text({str(target)!r}, "new")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60)
+    assert proc.returncode == -15  # died of SIGTERM, as it would have
+    assert target.read_text() == "previous"
+    assert leftovers(tmp_path) == []
 
 
 def test_write_accepts_a_str_path(tmp_path):

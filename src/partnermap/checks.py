@@ -45,6 +45,9 @@ PARTNER_ID = re.compile(r"[A-Z][A-Z0-9_-]{1,31}", re.ASCII)
 STATE_ID = re.compile(r"[A-Z]{3}", re.ASCII)
 TIE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", re.ASCII)
 SAFE_SCHEMES = ("http", "https")
+# A report keeps the first problems only (then says how many more): a huge file of small mistakes
+# must not cost memory per problem (docs/schema.md, "Limits").
+MAX_PROBLEMS = 1000
 # Text in another language sits beside the English field: ``title_ja``, ``summary_pt-BR``.
 LANG_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", re.ASCII)
 TRANSLATABLE = {"partner": ("name", "short_name"), "tie": ("title", "summary", "note"), "focal": ("name",),
@@ -89,12 +92,20 @@ class _Ctx:
     warnings: list[Problem] = field(default_factory=list)
     feature: str | None = None
     tie: str | None = None
+    count: int = 0  # every problem found; only the first MAX_PROBLEMS are kept
 
     def add(self, fieldname: str | None, message: str) -> None:
-        self.problems.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+        self.count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(self.file, message, self.feature, self.tie, fieldname))
 
     def warn(self, fieldname: str | None, message: str) -> None:
-        self.warnings.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+        if len(self.warnings) < MAX_PROBLEMS:
+            self.warnings.append(Problem(self.file, message, self.feature, self.tie, fieldname))
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.problems)
 
 
 def shown(key: Any) -> str:
@@ -445,7 +456,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
     tie_id = raw.get("id")
     # never echo an invalid id into the location: a newline in it would split the line
     ctx.tie = tie_id if isinstance(tie_id, str) and TIE_ID.fullmatch(tie_id) else f"#{index}"
-    before = len(ctx.problems)
+    before = ctx.count
     if not isinstance(tie_id, str) or not TIE_ID.fullmatch(tie_id):
         shown = str(tie_id)[:40]
         ctx.add("id", "missing" if tie_id is None else f"{shown!r} is not a valid tie id (letters, digits, . _ -)")
@@ -477,7 +488,7 @@ def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | 
     curation = _text(ctx, raw, "curation", required=False)
     translations = _translations(ctx, raw, TRANSLATABLE["tie"])
     sources = _sources(ctx, raw.get("sources"), as_of)
-    if len(ctx.problems) > before or None in (title, summary, category, tie_type, status, nature, steps):
+    if ctx.count > before or None in (title, summary, category, tie_type, status, nature, steps):
         return None
     return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
                dates=steps, summary=summary, sources=sources, nature=nature, parties=parties, note=note,
@@ -526,7 +537,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
     pid = props.get("id")
     if isinstance(pid, str) and PARTNER_ID.fullmatch(pid):
         ctx.feature = f"feature {index} ({pid})"
-    before = len(ctx.problems)
+    before = ctx.count
     _unknown_keys(ctx, feature, "feature")
     _unknown_keys(ctx, props, "partner")
     if pid is None:
@@ -563,7 +574,7 @@ def _partner(ctx: _Ctx, feature: Any, index: int, as_of: PartialDate | None, foc
         ctx.tie = None
     fields = {"id": pid, "name": name, "short_name": short_name, "translations": translations, "kind": kind,
               "relationship": relationship, "members": members}
-    return _Draft(index, ctx.feature, len(ctx.problems) == before, pid if isinstance(pid, str) else None, kind,
+    return _Draft(index, ctx.feature, ctx.count == before, pid if isinstance(pid, str) else None, kind,
                   members, fields, anchor, props.get("anchor") is not None, shape, ties)
 
 
@@ -587,7 +598,7 @@ def _whole_file(ctx: _Ctx, drafts: list[_Draft], focal: Focal | None) -> list[Pa
     out = []
     for d in drafts:
         ctx.feature, ctx.tie = d.label, None
-        before = len(ctx.problems)
+        before = ctx.count
         unknown = [m for m in d.members if m not in known]
         if unknown:
             ctx.add("members", f"not countries of the basemap nor partners in this file: {', '.join(unknown)}")
@@ -618,12 +629,12 @@ def _whole_file(ctx: _Ctx, drafts: list[_Draft], focal: Focal | None) -> list[Pa
                                              f"Leave geometry out to draw {d.pid} from the basemap")
         elif d.kind in (Kind.ORGANISATION, Kind.GROUP) and d.members and d.shape is None:
             territory = union_parts(d.members, countries, scope=d.pid, focal=focal_id, groups=groups)
-            if not territory and len(ctx.problems) == before:
+            if not territory and ctx.count == before:
                 ctx.add("geometry", "missing, and its members give no territory; give a Polygon or MultiPolygon")
         anchor, derived = d.anchor, False
         if anchor is None and not d.anchor_given and d.pid:
             anchor, derived = _default_anchor(ctx, d), True
-        if len(ctx.problems) == before and d.ok and anchor is not None:
+        if ctx.count == before and d.ok and anchor is not None:
             out.append(Partner(**d.fields, anchor=anchor, shape=d.shape, ties=tuple(d.ties), territory=territory,
                                anchor_derived=derived))
     return out
@@ -664,7 +675,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
     if not isinstance(focal_raw, dict):
         ctx.add("focal", "missing: give the focal country's id and name")
     else:
-        n = len(ctx.problems)
+        n = ctx.count
         _unknown_keys(ctx, focal_raw, "focal", "focal.")
         fid = _text(ctx, focal_raw, "id", prefix="focal.")
         if fid and not STATE_ID.fullmatch(fid):
@@ -686,7 +697,7 @@ def _metadata(ctx: _Ctx, doc: dict) -> tuple[dict[str, Any], PartialDate | None,
             if anchor is None:
                 ctx.add("focal.anchor", f"missing, and the bundled capitals table has no capital for {fid}; "
                                         "give [lon, lat] of the capital")
-        if len(ctx.problems) == n:
+        if ctx.count == n:
             focal = Focal(fid, fname, anchor, ftr, anchor_derived=derived)
     return out, as_of, focal
 
@@ -698,6 +709,7 @@ class Checked:
     dataset: Dataset | None
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...] = ()
+    more: int = 0  # problems found beyond the MAX_PROBLEMS kept
 
 
 def check(doc: Any, file: str) -> Checked:
@@ -705,11 +717,11 @@ def check(doc: Any, file: str) -> Checked:
     ctx = _Ctx(file)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         ctx.add(None, "is a single Feature; a partner file is a FeatureCollection of partners")
-        return Checked(None, tuple(ctx.problems))
+        return Checked(None, tuple(ctx.problems), more=ctx.more)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else _type_name(doc)
         ctx.add("type", f"expected a GeoJSON FeatureCollection, got {str(got)[:40]!r}")
-        return Checked(None, tuple(ctx.problems))
+        return Checked(None, tuple(ctx.problems), more=ctx.more)
     _unknown_keys(ctx, doc, "collection")
     version = doc.get("partnermap")
     if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 in Python; not here
@@ -719,17 +731,17 @@ def check(doc: Any, file: str) -> Checked:
     ctx.feature = None
     if not isinstance(features, list):
         ctx.add("features", f"expected an array of Features, got {_type_name(features)}")
-        return Checked(None, tuple(ctx.problems))
+        return Checked(None, tuple(ctx.problems), more=ctx.more)
     if not features:
         ctx.add("features", "is empty: a partner file needs at least one partner")
-        return Checked(None, tuple(ctx.problems))
+        return Checked(None, tuple(ctx.problems), more=ctx.more)
     seen_partners: set[str] = set()
     seen_ties: dict[str, str] = {}
     focal_id = focal.id if focal else _focal_id(doc)
     drafts = [_partner(ctx, f, i, as_of, focal_id, seen_partners, seen_ties) for i, f in enumerate(features)]
     partners = _whole_file(ctx, [d for d in drafts if d is not None], focal)
     if ctx.problems:
-        return Checked(None, tuple(ctx.problems), tuple(ctx.warnings))
+        return Checked(None, tuple(ctx.problems), tuple(ctx.warnings), ctx.more)
     dataset = Dataset(
         title=meta["title"], version=meta["version"], as_of=as_of, focal=focal,
         partners=tuple(partners), source=file,

@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 from .model import Dataset, Source
+from .text import bibtex, bibtex_url, markdown_url, safe_url
+from .text import markdown as md
 
 FORMATS = ("md", "bibtex", "csl-json")
 
@@ -39,58 +41,68 @@ def sources_of(dataset: Dataset) -> list[tuple[Source, tuple[str, ...]]]:
 
 
 def _markdown(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
+    """One list item per work; every field through ``text.markdown``, the URL as an escaped autolink."""
     lines = []
     for s, ties in entries:
-        parts = [s.author, f"“{s.title}”", f"*{s.container}*" if s.container else None, s.publisher, s.date_text]
-        text = ", ".join(p for p in parts if p)
-        text += "" if text.endswith(".") else "."  # "n.d." already ends the sentence
-        if s.url:
-            text += f" <{s.url}>"
+        parts = [md(s.author) if s.author else None, f"“{md(s.title)}”",
+                 f"*{md(s.container)}*" if s.container else None, md(s.publisher), md(s.date_text)]
+        body = ", ".join(p for p in parts if p)
+        body += "" if body.endswith(".") else "."  # "n.d." already ends the sentence
+        if s.url and safe_url(s.url):
+            body += f" {markdown_url(s.url)}"
         elif s.locator:
-            text += f" ({s.locator})"
-        lines.append(f"- {text} Cited for: {', '.join(ties)}.")
+            body += f" ({md(s.locator)})"
+        lines.append(f"- {body} Cited for: {md(', '.join(ties))}.")
     return "\n".join(lines) + "\n"
 
 
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+class _Keys:
+    """Citation keys ``Publisher2025``, ``Publisher2025a``…: each in constant time (a counter per base)."""
+
+    def __init__(self):
+        self.used: set[str] = set()
+        self.next: dict[str, int] = {}
+
+    def __call__(self, s: Source) -> str:
+        ascii_pub = unicodedata.normalize("NFKD", s.publisher).encode("ascii", "ignore").decode()
+        base = (re.sub(r"[^A-Za-z0-9]", "", ascii_pub)[:16] or "source") + (str(s.date.year) if s.date else "nd")
+        n = self.next.get(base, 0)
+        key = base if n == 0 else f"{base}{_suffix(n)}"
+        while key in self.used:
+            n += 1
+            key = f"{base}{_suffix(n)}"
+        self.next[base] = n + 1
+        self.used.add(key)
+        return key
 
 
-def _tex(text: str) -> str:
-    return "".join(_TEX_SPECIAL.get(c, c) for c in " ".join(text.split()))
-
-
-def _key(s: Source, used: set[str]) -> str:
-    ascii_pub = unicodedata.normalize("NFKD", s.publisher).encode("ascii", "ignore").decode()
-    base = (re.sub(r"[^A-Za-z0-9]", "", ascii_pub)[:16] or "source") + (str(s.date.year) if s.date else "nd")
-    key, n = base, 1
-    while key in used:
-        n += 1
-        key = f"{base}{chr(ord('a') + n - 2) if n <= 27 else n}"
-    used.add(key)
-    return key
+def _suffix(n: int) -> str:
+    """1 -> a, 26 -> z, 27 -> 27 (numbers after the alphabet)."""
+    return chr(ord("a") + n - 1) if n <= 26 else str(n)
 
 
 def _bibtex(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
-    used: set[str] = set()
+    """@misc entries; every field through ``text.bibtex`` (the URL through ``text.bibtex_url``)."""
+    key = _Keys()
     out = []
     for s, ties in entries:
         fields = [("title", s.title), ("author", s.author), ("booktitle", s.container),
                   ("publisher", s.publisher), ("year", str(s.date.year) if s.date else "n.d."),
                   ("month", str(s.date.month) if s.date and s.date.month else None),
-                  ("day", str(s.date.day) if s.date and s.date.day else None), ("url", s.url),
+                  ("day", str(s.date.day) if s.date and s.date.day else None),
+                  ("url", s.url if s.url and safe_url(s.url) else None),
                   ("note", "; ".join(x for x in (s.locator, "cited for " + ", ".join(ties)) if x))]
-        body = ",\n".join(f"  {k} = {{{v if k == 'url' else _tex(v)}}}" for k, v in fields if v)
-        out.append(f"@misc{{{_key(s, used)},\n{body}\n}}")
+        body = ",\n".join(f"  {k} = {{{bibtex_url(v) if k == 'url' else bibtex(v)}}}" for k, v in fields if v)
+        out.append(f"@misc{{{key(s)},\n{body}\n}}")
     return "\n\n".join(out) + "\n"
 
 
 def _csl(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
-    used: set[str] = set()
+    key = _Keys()
     items = []
     for s, ties in entries:
         item: dict = {
-            "id": _key(s, used),
+            "id": key(s),
             "type": "chapter" if s.container else "document",
             "title": s.title,
             "publisher": s.publisher,

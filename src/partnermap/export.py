@@ -22,24 +22,85 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Atomically write ``data`` to ``path`` with normal permissions (0666 & ~umask)."""
+class _Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived while writing: unwind, remove the temp file, then die of the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_unwind():
+    """Turn SIGTERM and SIGHUP into an exception while a file is written (main thread only), so the
+    temporary file is removed; the process then ends by the same signal, as it would have."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def raise_(signum, _frame):
+        raise _Interrupted(signum)
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), raise_) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+
+
+def check_target(path: str | os.PathLike[str]) -> Path:
+    """The file an output goes to, refused (exit 2) when writing it would not mean what it says.
+
+    An existing symlink, FIFO or device is refused rather than replaced by a regular file
+    (or, followed, written through to somewhere else): a clear line is safer than either.
+    Only one missing folder level is created (``output/`` in a fresh checkout), so a typo in
+    a path does not silently build a tree of folders.
+    """
     target = Path(path)
+    if target.is_symlink():
+        raise UsageError(f"{target}: is a symbolic link; give its target ({os.path.realpath(target)}) or "
+                         "another name")
     if target.is_dir():
         raise UsageError(f"{target}: is a directory; give a file name such as {target / 'partners.html'}")
+    if target.exists() and not target.is_file():
+        raise UsageError(f"{target}: is not a regular file (a pipe or a device); give a file name")
+    parent = target.parent
+    if not parent.exists() and not parent.parent.exists():
+        raise UsageError(f"{target}: the folder {parent} does not exist")
+    return target
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Atomically write ``data`` to ``path`` with normal permissions (0666 & ~umask).
+
+    The data goes to a short temporary name beside the target (so a 255-byte file name still
+    works), then ``os.replace`` puts it in place; on any failure, interrupt, SIGTERM or SIGHUP
+    the temporary file is removed and the previous file is untouched.
+    """
+    target = check_target(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        target.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pm-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise UsageError(f"{target}: cannot write here ({exc.strerror})") from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        with _signals_unwind():
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, target)
     except BaseException as exc:  # includes KeyboardInterrupt: never leave the temp file
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, _Interrupted):  # handlers are restored: end by the signal, as we would have
+            import signal
+
+            signal.raise_signal(exc.signum)
         if isinstance(exc, OSError):
             raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
         raise

@@ -20,6 +20,11 @@ from .model import Dataset
 # Partner files are curated by hand; anything bigger is a mistake or an attack.
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
+# Parsed JSON costs far more than its text: an empty array is 2 bytes on disk and ~60 in memory.
+# Counted on the raw bytes before parsing (an upper bound: brackets inside strings count too),
+# so a hostile file is refused in one pass instead of filling memory (docs/schema.md, "Limits").
+MAX_CONTAINERS = 1_500_000  # arrays and objects
+MAX_VALUES = 12_000_000  # commas: elements and members
 
 
 def default_path() -> Path:
@@ -97,6 +102,13 @@ def parse_json(raw: bytes, name: str = "<bytes>") -> Any:
         raise ValidationError([Problem(name, bad)]) from None
     if not text.strip():
         raise ValidationError([Problem(name, "file is empty")])
+    containers = raw.count(b"[") + raw.count(b"{")
+    if containers > MAX_CONTAINERS:
+        raise ValidationError([Problem(name, f"holds {containers:,} arrays and objects; the limit is "
+                                             f"{MAX_CONTAINERS:,} (a partner file needs far fewer)")])
+    values = raw.count(b",")
+    if values > MAX_VALUES:
+        raise ValidationError([Problem(name, f"holds {values:,} values; the limit is {MAX_VALUES:,}")])
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -133,11 +145,17 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     Raises ``ValidationError`` listing every problem, so a user fixes them all
     in one go rather than one per run.
     """
-    from .checks import check_document
-
     p = Path(path) if path is not None else default_path()
-    dataset, problems = check_document(read_json(p), str(path) if path is not None else p.name)
-    if problems:
-        raise ValidationError(problems)
+    import warnings as _warnings
+
+    from .checks import check
+    from .errors import PartnermapWarning
+
+    result = check(read_json(p), str(path) if path is not None else p.name)
+    for w in result.warnings:
+        _warnings.warn(PartnermapWarning(str(w)), stacklevel=2)
+    if result.problems:
+        raise ValidationError(list(result.problems), more=result.more)
+    dataset = result.dataset
     assert dataset is not None
     return dataset

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import os
 import re
 import warnings
 from functools import lru_cache
@@ -163,6 +164,29 @@ def parse_size(value: str | int | None, name: str) -> int | str:
     return f"{match.group(1)}%" if match.group(2) == "%" else int(match.group(1))
 
 
+def _plain_attribution(provider, name: str) -> str:
+    """The provider's credit as text ("© OpenStreetMap contributors"): its HTML form with the tags
+    dropped and entities read, which the map script then puts on the page as text."""
+    from html.parser import HTMLParser
+
+    markup = provider.get("html_attribution")
+    if not markup:
+        return str(provider.get("attribution", name))
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+
+        def handle_data(self, data):
+            self.parts.append(data)
+
+    parser = Text()
+    parser.feed(str(markup))
+    parser.close()
+    return " ".join("".join(parser.parts).split())
+
+
 def tile_layer(name: str) -> dict:
     """An online tile layer by xyzservices name, drawn above the bundled basemap."""
     import xyzservices.providers as providers
@@ -177,7 +201,7 @@ def tile_layer(name: str) -> dict:
     if provider.requires_token():
         raise UsageError(f"tile provider {name!r} needs an API key; choose one that does not, "
                          "such as OpenStreetMap.Mapnik")
-    return {"url": provider.build_url(), "attribution": provider.get("attribution", name),
+    return {"url": provider.build_url(), "attribution": _plain_attribution(provider, name),
             "maxZoom": provider.get("max_zoom", 18)}
 
 
@@ -251,7 +275,9 @@ def _size_of(html_text: str) -> tuple[str | None, str | None]:
 
 def _embed_url(url: str | None, path: Path) -> str:
     if url is None:
-        return quote(path.name)  # quoted: a file named "javascript:..." stays a relative URL
+        # percent-encoded bytes: a file named "javascript:..." stays a relative URL, and a name
+        # that is not UTF-8 (bytes from another system) still makes a working address
+        return quote(os.fsencode(path.name))
     url = check_text(url, "url").strip()
     scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
     if scheme not in ("", "http", "https") or re.search(r"[\s<>\"'`\\{}]", url) or url.startswith("//"):
@@ -274,7 +300,7 @@ def embed_snippet(path: str | Path, *, title: str | None = None, url: str | None
     text = p.read_text(encoding="utf-8", errors="replace")
     if title is None:
         found = re.search(r"<title>(.*?)</title>", text, re.S)
-        title = html.unescape(found.group(1)) if found else p.stem
+        title = html.unescape(found.group(1)) if found else os.fsencode(p.stem).decode("utf-8", "replace")
     title = check_text(title, "title")
     own_w, own_h = _size_of(text)
     src = _embed_url(url, p)

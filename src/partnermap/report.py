@@ -28,6 +28,7 @@ class Report:
         """``12 partners, 64 ties, valid`` or ``3 problems``."""
         if self.dataset is None:
             n = len(self.problems)
+            n += self.more
             return f"{self.file}: {n} problem{'s' * (n != 1)}"
         return f"{self.dataset.summary()}, valid"
 
@@ -57,4 +58,4 @@ def validate(path: str | os.PathLike[str] | None = None) -> Report:
     except ValidationError as exc:
         return Report(name, exc.problems)
     result = check(doc, name)
-    return Report(name, result.problems, result.dataset, result.warnings)
+    return Report(name, result.problems, result.dataset, result.warnings, result.more)

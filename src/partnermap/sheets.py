@@ -306,7 +306,7 @@ def csv_texts(dataset: Dataset) -> dict[str, str]:
     out = {}
     for sheet, rows in tables(dataset).items():
         buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([[_csv_escape(v) for v in row] for row in rows])
+        csv.writer(buf, lineterminator="\r\n").writerows([[_csv_escape(v) for v in row] for row in rows])
         out[f"{sheet}.csv"] = buf.getvalue()
     return out
 

@@ -8,20 +8,18 @@ for CSV injection: a tie title cannot run code in whoever opens the file.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import unicodedata
 from collections import Counter
 
 from .model import Dataset
+from .text import csv_text
 from .vocab import Category, Status
 
 FORMATS = ("table", "csv", "json")
 STEP_COLUMNS = tuple(Status.values())  # announced, negotiating, signed, held, in_force, suspended, cancelled, ended
 COLUMNS = ("partner", "category", "type", "status", "nature", *STEP_COLUMNS, "title", "id", "change")
 TABLE_COLUMNS = ("partner", "category", "type", "status", "signed", "held", "in_force", "title")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
@@ -52,10 +50,6 @@ def totals(dataset: Dataset) -> str:
     return f"{n} tie{'s' * (n != 1)} with {k} partner{'s' * (k != 1)} ({parts})"
 
 
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
-
-
 def _width(text: str) -> int:
     # CJK characters take two terminal cells.
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -71,11 +65,7 @@ def format_ties(dataset: Dataset, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in rows)
-        return buf.getvalue()
+        return csv_text([list(COLUMNS), *([row[c] for c in COLUMNS] for row in rows)])
     cols = list(TABLE_COLUMNS) + (["change"] if dataset.changes_since else [])
     cells = [[_clean(r[c]) for c in cols] for r in rows]
     widths = [max(_width(c), *(_width(row[i]) for row in cells)) for i, c in enumerate(cols)]

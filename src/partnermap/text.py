@@ -170,3 +170,58 @@ def plain(blocks: list[dict]) -> list[str]:
             for i, item in enumerate(block.get(key, []), start=1):
                 out.append(("• " if key == "ul" else f"{i}. ") + inline(item))
     return out
+
+
+# ---- bibliographies and tables -------------------------------------------------------------
+
+# Inside a line (every line we write starts with "- "), these are the characters Markdown or an
+# HTML-rendering Markdown library acts on: emphasis, code, links and images, tables, strike-through,
+# math, raw HTML and entities.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~&$])")
+
+
+def markdown(text: str) -> str:
+    """Text for a Markdown document: every character Markdown or HTML could act on is escaped
+    (``\\<script>`` shows as ``<script>``), newlines become spaces, control characters a mark."""
+    return _MD_SPECIAL.sub(r"\\\1", xml(" ".join(text.split())))
+
+
+def markdown_url(url: str) -> str:
+    """A URL as a Markdown autolink ``<...>``, percent-encoded so nothing in it ends the link."""
+    from urllib.parse import quote
+
+    return "<" + quote(url, safe=":/?#[]@!$&'*+,;=%-._~") .replace("(", "%28").replace(")", "%29") + ">"
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "@": "{@}"}
+
+
+def bibtex(text: str) -> str:
+    """Text for a BibTeX field in braces: braces, backslashes and TeX's specials escaped, one line,
+    so a value can neither close its field nor open a new entry (``@`` is guarded too)."""
+    return "".join(_TEX_SPECIAL.get(c, c) for c in xml(" ".join(text.split())))
+
+
+def bibtex_url(url: str) -> str:
+    """A URL for BibTeX's ``url`` field (read verbatim): percent-encode what could end the field."""
+    return "".join(f"%{ord(c):02X}" if c in "{}\\%@\"" or ord(c) < 33 or ord(c) == 127 else c for c in url) \
+        if any(c in "{}\\@\"" or ord(c) < 33 or ord(c) == 127 for c in url) else url
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell a spreadsheet will not run: one starting like a formula gets a leading apostrophe (OWASP)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_text(rows) -> str:
+    """Rows as CSV: formula-like cells defused, every CR or LF inside a quoted field (RFC 4180 line ends)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([[csv_cell(str(v)) for v in row] for row in rows])
+    return buf.getvalue()
