@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: map install test lint system-deps pictures clean bench story
+.PHONY: map install test lint system-deps pictures clean bench story fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ lint: $(STAMP)
 ## The whole suite, with coverage of src/ (fails below 85%).
 test: $(STAMP) system-deps lint
 	PARTNERMAP_CHROMIUM=$(CHROMIUM) $(BIN)/pytest --cov --cov-report=term
+
+## The fuzzer over every output (tests/test_fuzz.py) at length: 300 examples per test instead of make test's 6.
+fuzz: $(STAMP)
+	PARTNERMAP_FUZZ_EXAMPLES=$${PARTNERMAP_FUZZ_EXAMPLES:-300} $(BIN)/pytest -q tests/test_fuzz.py tests/test_text.py
 
 ## Benchmarks (BENCHMARKS.md): `make bench`, or e.g. `make bench ARGS="--quick"` / `ARGS="--write BENCHMARKS.md"`.
 bench: $(STAMP) system-deps

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 
 from partnermap import PartnermapError, build_map, load, save_map, validate
 from partnermap.cli import main
-from partnermap.render import embed_snippet, script_json, to_html
+from partnermap.render import embed_snippet, to_html
+from partnermap.text import script_json
 
 DATA = Path(__file__).parent / "data"
 

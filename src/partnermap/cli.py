@@ -175,8 +175,7 @@ def _echo(text: str, nl: bool = True) -> None:
     so data cannot move the cursor or recolour the screen. Into a pipe or file: exactly the text."""
     from .text import terminal
 
-    stream = click.get_text_stream("stdout")
-    if stream.isatty():
+    if sys.stdout.isatty():
         text = terminal(text, keep_newlines=True)
     click.echo(text, nl=nl)
 

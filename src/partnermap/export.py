@@ -48,6 +48,11 @@ def _signals_unwind():
     previous = {n: signal.signal(getattr(signal, n), raise_) for n in names}
     try:
         yield
+    except _Interrupted as exc:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+        signal.raise_signal(exc.signum)  # handlers restored: end by the signal, as we would have
+        raise
     finally:
         for n, handler in previous.items():
             signal.signal(getattr(signal, n), handler)
@@ -83,27 +88,23 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     the temporary file is removed and the previous file is untouched.
     """
     target = check_target(path)
-    try:
-        target.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".pm-", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise UsageError(f"{target}: cannot write here ({exc.strerror})") from None
-    try:
-        with _signals_unwind():
+    with _signals_unwind():  # from before the temp file exists until it is renamed or removed
+        try:
+            target.parent.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".pm-", suffix=".tmp", dir=target.parent)
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot write here ({exc.strerror})") from None
+        try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
-    except BaseException as exc:  # includes KeyboardInterrupt: never leave the temp file
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, _Interrupted):  # handlers are restored: end by the signal, as we would have
-            import signal
-
-            signal.raise_signal(exc.signum)
-        if isinstance(exc, OSError):
-            raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
-        raise
+        except BaseException as exc:  # includes KeyboardInterrupt and SIGTERM: never leave the temp file
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise UsageError(f"{target}: cannot write ({exc.strerror})") from None
+            raise
     return target
 
 

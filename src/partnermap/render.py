@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import os
 import re
 import warnings
@@ -32,7 +31,7 @@ from .i18n import words
 from .model import Dataset
 from .payload import payload
 from .scenes import scene
-from .text import check_text
+from .text import check_text, html_attr, script_json
 
 LEAFLET_VERSION = "1.9.3"
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
@@ -77,13 +76,6 @@ def _asset(name: str) -> str:
 def map_script() -> str:
     """The map script: ``assets/js/*.js`` concatenated in dependency order (``JS_FILES``)."""
     return "\n".join(_asset(f"js/{name}") for name in JS_FILES)
-
-
-def script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element: no ``</script>``, no U+2028 surprises."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 class RawHTML(Element):
@@ -247,12 +239,12 @@ def _frame(sc, data: dict, *, offline: bool, width, height, controls: bool, stor
     m.default_js = []
     m.default_css = []
     figure = m.get_root()
-    figure.title = html.escape(data["meta"]["title"], quote=True)
+    figure.title = html_attr(data["meta"]["title"])
     message = words(sc.lang).ui("cdn_offline")
     figure.header.add_child(RawHTML(_head_assets(offline, message, story is not None)), name="partnermap_assets")
     if width is not None or height is not None:
         size = f"{parse_size(width, 'width')}x{parse_size(height, 'height')}"
-        figure.header.add_child(RawHTML(f'<meta name="partnermap:size" content="{html.escape(size)}">'),
+        figure.header.add_child(RawHTML(f'<meta name="partnermap:size" content="{html_attr(size)}">'),
                                 name="partnermap_size")
     m.add_child(NetworkLayer(data, story), name="partnermap_network")
     _stable_ids(figure)
@@ -312,7 +304,7 @@ def embed_snippet(path: str | Path, *, title: str | None = None, url: str | None
         frame = {"src": src, "title": title, "style": "position:absolute;inset:0;width:100%;height:100%;border:0",
                  "loading": "lazy", "allowfullscreen": ""}
         wrapper = f"position:relative;width:100%;max-width:100%;aspect-ratio:{ratio}"
-        return f'<div style="{html.escape(wrapper, quote=True)}"><iframe {_attrs(frame)}></iframe></div>'
+        return f'<div style="{html_attr(wrapper)}"><iframe {_attrs(frame)}></iframe></div>'
     w = parse_size(width if width is not None else own_w or "100%", "width")
     h = parse_size(height if height is not None else own_h or 600, "height")
     frame = {"src": src, "title": title, "width": w, "height": h, "style": "border:0;max-width:100%",
@@ -321,7 +313,7 @@ def embed_snippet(path: str | Path, *, title: str | None = None, url: str | None
 
 
 def _attrs(attrs: dict) -> str:
-    return " ".join(f'{k}="{html.escape(str(v), quote=True)}"' if v != "" else k for k, v in attrs.items())
+    return " ".join(f'{k}="{html_attr(str(v))}"' if v != "" else k for k, v in attrs.items())
 
 
 def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme: str = "light",

@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import Problem, UsageError, ValidationError
 from .model import Dataset
+from .text import csv_text, csv_value
 from .vocab import SCHEMA_VERSION, Category, Kind, Nature, Relationship, Status, TieType
 
 SHEETS = ("metadata", "partners", "ties", "sources")
@@ -286,28 +287,12 @@ def _fixed_zip(raw: bytes) -> bytes:
     return out.getvalue()
 
 
-# A CSV cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP);
-# reading takes exactly that apostrophe off again, so the round trip stays exact.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_escape(value: str) -> str:
-    risky = value.startswith(FORMULA_START) or (value.startswith("'") and value[1:2] in (*FORMULA_START, "'"))
-    return "'" + value if risky and value else value
-
-
-def _csv_unescape(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:2] in (*FORMULA_START, "'") and value[1:2] else value
-
-
 def csv_texts(dataset: Dataset) -> dict[str, str]:
     """The four tables as CSV files (``name.csv`` -> text), formula-looking cells defused."""
     _warn_undrivable(dataset, dataset.source)
     out = {}
     for sheet, rows in tables(dataset).items():
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerows([[_csv_escape(v) for v in row] for row in rows])
-        out[f"{sheet}.csv"] = buf.getvalue()
+        out[f"{sheet}.csv"] = csv_text(rows)
     return out
 
 
@@ -401,7 +386,7 @@ def _load_csv(book: _Book) -> None:
         except UnicodeDecodeError as exc:
             raise ValidationError([Problem(str(path), f"not UTF-8: invalid byte at offset {exc.start}")]) from None
         try:
-            rows = [[_csv_unescape(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
+            rows = [[csv_value(v) for v in row] for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as exc:
             raise ValidationError([Problem(str(path), f"not valid CSV: {exc}")]) from None
         book.tables[sheet] = (_header(rows), [(i, r) for i, r in enumerate(rows[1:], start=2)])

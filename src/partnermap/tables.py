@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 
 from .model import Dataset
-from .text import csv_text
+from .text import clip, csv_text, terminal
 from .vocab import Category, Status
 
 FORMATS = ("table", "csv", "json")
@@ -56,8 +56,10 @@ def _width(text: str) -> int:
 
 
 def _clean(text: str) -> str:
-    # A newline or tab in a title must not break a table row.
-    return " ".join(text.split())
+    # The table is for reading: one line per row (a newline or tab in a title must not break it),
+    # control characters shown escaped wherever it ends up (a terminal, or a file cat later), and
+    # a title cut so one very long text cannot make every row a screen wide.
+    return clip(terminal(" ".join(text.split())), 120)
 
 
 def format_ties(dataset: Dataset, fmt: str = "table") -> str:

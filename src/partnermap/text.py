@@ -1,12 +1,27 @@
 """The one text policy: how text from data or users is made safe for each kind of output.
 
-Every output kind has one function here, and every writer calls it; the
-hostile corpus in ``tests/test_text.py`` and the fuzzer in
-``tests/test_fuzz.py`` run through all of them.
+Every output kind has one function here, and every writer calls it:
+
+=============  ==========================================================================
+HTML           ``script_json`` (data for the map script, which puts it on the page with
+               ``textContent`` only) and ``html_attr`` (our few attributes and <title>)
+Markdown       ``markdown`` (every character Markdown or HTML acts on escaped),
+               ``markdown_url`` (an autolink, percent-encoded)
+BibTeX         ``bibtex`` (braces, backslashes, TeX specials), ``bibtex_url``
+CSV            ``csv_cell`` / ``csv_value`` (formula starts defused, reversibly), ``csv_text``
+matplotlib     ``mpl`` (one line, XML-safe, cut; call sites pass ``parse_math=False``)
+XML            ``xml`` (SVG, PPTX, XLSX: characters XML cannot hold become a visible mark)
+terminal       ``terminal`` (control, bidi and invisible characters shown escaped)
+=============  ==========================================================================
+
+The hostile corpus in ``tests/test_text.py`` runs through every function, and
+the fuzzer in ``tests/test_fuzz.py`` through every writer.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 from .errors import UsageError
@@ -27,6 +42,21 @@ def check_text(value: str | None, name: str) -> str | None:
         except UnicodeEncodeError:
             raise UsageError(f"--{name} contains bytes that are not UTF-8 text") from None
     return value
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside a <script> element: no ``</script>`` or ``<!--``, no U+2028 surprises.
+
+    The map script then puts every string on the page with ``textContent`` (never ``innerHTML``),
+    so this is the whole HTML policy for data."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def html_attr(text: str) -> str:
+    """Text for an HTML attribute value in double quotes or an element's text (<title>)."""
+    return html.escape(text, quote=True)
 
 
 def clip(text: str, limit: int = MAX_DRAWN) -> str:
@@ -180,10 +210,15 @@ def plain(blocks: list[dict]) -> list[str]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]!|<>~&$])")
 
 
+_MD_BLOCK_START = re.compile(r"^([#>+=-])|^(\d+)([.)])")
+
+
 def markdown(text: str) -> str:
     """Text for a Markdown document: every character Markdown or HTML could act on is escaped
-    (``\\<script>`` shows as ``<script>``), newlines become spaces, control characters a mark."""
-    return _MD_SPECIAL.sub(r"\\\1", xml(" ".join(text.split())))
+    (``\\<script>`` shows as ``<script>``), newlines become spaces, control characters a mark;
+    a start that would open a block where the text begins a line (``# ``, ``> ``, ``1. ``) too."""
+    out = _MD_SPECIAL.sub(r"\\\1", xml(" ".join(text.split())))
+    return _MD_BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), out)
 
 
 def markdown_url(url: str) -> str:
@@ -209,12 +244,25 @@ def bibtex_url(url: str) -> str:
         if any(c in "{}\\@\"" or ord(c) < 33 or ord(c) == 127 for c in url) else url
 
 
+# OWASP's CSV-injection list: a cell starting with one of these is a formula to some spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-\d+(?:\.\d+)?", re.ASCII)  # a negative number: the same to a spreadsheet
 
 
 def csv_cell(value: str) -> str:
-    """A cell a spreadsheet will not run: one starting like a formula gets a leading apostrophe (OWASP)."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """A cell a spreadsheet will not run: one starting like a formula gets a leading apostrophe (OWASP).
+
+    Reversible (``csv_value``): a cell that already starts with an apostrophe before a formula
+    start or another apostrophe gets one more, so importing a table gives back exactly the text."""
+    if _PLAIN_NUMBER.fullmatch(value):  # -77.04 (a longitude) is the number it says, never a formula
+        return value
+    risky = value.startswith(FORMULA_START) or (value.startswith("'") and value[1:2] in (*FORMULA_START, "'"))
+    return "'" + value if risky else value
+
+
+def csv_value(cell: str) -> str:
+    """The text ``csv_cell`` was given: the one apostrophe it added taken off again."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1:2] in (*FORMULA_START, "'") else cell
 
 
 def csv_text(rows) -> str:
