@@ -11,7 +11,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cmp_to_key
+from functools import cmp_to_key, lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,7 @@ from shapely.geometry.polygon import orient
 from .dates import PartialDate
 from .errors import Problem
 from .lifecycle import effective_steps, latest_step, status_on, step_order
-from .model import UNDATED, Dataset, Focal, Partner, Source, Tie
+from .model import UNDATED, Dataset, Focal, Partner, Source, Tie, Translations
 from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
 from .text import safe_url
 from .vocab import (
@@ -67,6 +67,9 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "geometry": ("type", "coordinates", "bbox"),
 }
 SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}", re.ASCII)
+# The same keys as sets: the common case, an object with known keys only, is one subset test.
+_KNOWN_SETS = {kind: frozenset(keys) for kind, keys in KNOWN_KEYS.items()}
+_PLAIN_KEYS = frozenset().union(*KNOWN_KEYS.values())  # no known key is a translation (title_ja is not)
 
 
 def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, Status], ...]:
@@ -81,6 +84,8 @@ def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, St
 
 
 _DATE_ORDER_CLOSED = _closure(DATE_ORDER)
+_STATUS = {s.value: s for s in Status}
+_parse_date = PartialDate.parse
 
 
 @dataclass
@@ -132,6 +137,11 @@ def split_translation(key: object, fields: tuple[str, ...]) -> tuple[str, str] |
     """``("short_name", "ja")`` for ``short_name_ja``: the longest translatable field the key starts with."""
     if not isinstance(key, str):
         return None
+    return _split_translation(key, fields)
+
+
+@lru_cache(maxsize=4096)
+def _split_translation(key: str, fields: tuple[str, ...]) -> tuple[str, str] | None:
     for base in sorted(fields, key=len, reverse=True):
         if key.startswith(base + "_") and len(key) > len(base) + 1:
             return base, key[len(base) + 1:]
@@ -140,6 +150,8 @@ def split_translation(key: object, fields: tuple[str, ...]) -> tuple[str, str] |
 
 def _unknown_keys(ctx: _Ctx, obj: dict, kind: str, prefix: str = "") -> None:
     """One problem per key the schema does not know, with the nearest known key."""
+    if obj.keys() <= _KNOWN_SETS[kind]:
+        return
     known = KNOWN_KEYS[kind]
     translatable = TRANSLATABLE.get(kind, ())
     for key in obj:
@@ -178,7 +190,7 @@ def _text(ctx: _Ctx, obj: dict, key: str, *, required: bool = True, prefix: str 
     if not isinstance(value, str):
         ctx.add(name, f"expected a string, got {_type_name(value)}")
         return None
-    if not value.strip():
+    if not value or value.isspace():
         ctx.add(name, "is empty")
         return None
     return value
@@ -187,6 +199,10 @@ def _text(ctx: _Ctx, obj: dict, key: str, *, required: bool = True, prefix: str 
 def _choice(ctx: _Ctx, obj: dict, key: str, enum: Any, default: Any = None) -> Any:
     if key not in obj and default is not None:
         return default
+    value = obj.get(key)
+    member = enum._value2member_map_.get(value) if isinstance(value, str) else None  # enum(value), faster
+    if member is not None:
+        return member
     value = _text(ctx, obj, key)
     if value is None:
         return None
@@ -198,6 +214,12 @@ def _choice(ctx: _Ctx, obj: dict, key: str, enum: Any, default: Any = None) -> A
 
 
 def _date(ctx: _Ctx, value: Any, name: str) -> PartialDate | None:
+    if isinstance(value, str):
+        try:
+            return _parse_date(value)
+        except ValueError as exc:
+            ctx.add(name, str(exc))
+            return None
     try:
         return PartialDate.parse(value)
     except ValueError as exc:
@@ -330,27 +352,39 @@ def _url(ctx: _Ctx, value: Any, name: str) -> str | None:
     if not isinstance(value, str):
         ctx.add(name, f"expected a string, got {_type_name(value)}")
         return None
+    if "[" not in value and safe_url(value):  # the common case; brackets (IPv6 hosts) need urlsplit
+        return value
+    problem = _url_problem(value)
+    if problem is not None:
+        ctx.add(name, problem)
+        return None
+    return value
+
+
+@lru_cache(maxsize=1 << 14)
+def _url_problem(value: str) -> str | None:
+    """What is wrong with a URL, or None: a pure function of the text, so a network citing the
+    same page a thousand times checks it once."""
     # what a browser would make of it: it drops tabs, newlines and leading controls
     cleaned = re.sub(r"[\x00-\x20\x7f]", "", value)
     try:
         parts = urlsplit(cleaned)
     except ValueError as exc:
-        ctx.add(name, f"not a valid URL ({exc}): {value[:80]!r}")
-        return None
+        return f"not a valid URL ({exc}): {value[:80]!r}"
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
-        ctx.add(name, f"only http:// and https:// URLs are allowed, got {value[:80]!r}")
-        return None
+        return f"only http:// and https:// URLs are allowed, got {value[:80]!r}"
     if not safe_url(value):
         bad = sorted({c for c in value if c.isspace() or ord(c) < 32 or ord(c) == 127 or c in '<>{}"\\`^|'})
         shown = ", ".join(repr(c) for c in bad[:6])
-        ctx.add(name, f"holds {shown}: a URL is read differently by browsers and BibTeX when it has control "
-                      f"characters, spaces or any of < > {{ }} \" \\ ` ^ |; percent-encode them, got {value[:80]!r}")
-        return None
-    return value
+        return (f"holds {shown}: a URL is read differently by browsers and BibTeX when it has control "
+                f"characters, spaces or any of < > {{ }} \" \\ ` ^ |; percent-encode them, got {value[:80]!r}")
+    return None
 
 
 def _translations(ctx: _Ctx, obj: dict, fields: tuple[str, ...], prefix: str = "") -> tuple[tuple[str, str, str], ...]:
     """Every ``<field>_<lang>`` key of ``obj`` for the translatable ``fields``, as (field, lang, text)."""
+    if all(key in _PLAIN_KEYS for key in obj):
+        return ()
     out = []
     for key in obj:
         split = split_translation(key, fields)
@@ -374,10 +408,14 @@ def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ..
         return ()
     out = []
     for i, src in enumerate(raw):
-        prefix = f"sources[{i}]."
         if not isinstance(src, dict):
             ctx.add(f"sources[{i}]", f"expected an object, got {_type_name(src)}")
             continue
+        fields = _plain_source(src)
+        if fields is not None and (fields[2] is None or as_of is None or fields[2].compare(as_of) <= 0):
+            out.append(_SOURCES.setdefault(fields, Source(*fields)))  # one object per distinct citation
+            continue
+        prefix = f"sources[{i}]."
         _unknown_keys(ctx, src, "source", prefix)
         title = _text(ctx, src, "title", prefix=prefix)
         publisher = _text(ctx, src, "publisher", prefix=prefix)
@@ -394,6 +432,40 @@ def _sources(ctx: _Ctx, raw: Any, as_of: PartialDate | None) -> tuple[Source, ..
     return tuple(out)
 
 
+# Identical citations share one Source (a commentary cited for forty ties is one object, not forty).
+# Cleared per check: a weak cache would not outlive it anyway, and nothing leaks between files.
+_SOURCES: dict[tuple, Source] = {}
+
+
+def _plain_source(src: dict) -> tuple | None:
+    """The fields of a source that needs no message (known keys, non-empty texts, a valid date and
+    URL), in ``Source``'s order; None sends it down the path that says what is wrong."""
+    if not src.keys() <= _KNOWN_SETS["source"]:
+        return None
+    values = []
+    for key in ("title", "publisher", "date"):
+        v = src.get(key)
+        if type(v) is not str or not v or v.isspace():
+            return None
+        values.append(v)
+    for key in ("author", "container", "locator", "url"):
+        v = src.get(key)
+        if v is not None and (type(v) is not str or not v or v.isspace()):
+            return None
+        values.append(v)
+    title, publisher, date_text, author, container, locator, url = values
+    if date_text == UNDATED:
+        date = None
+    else:
+        try:
+            date = _parse_date(date_text)
+        except ValueError:
+            return None
+    if url is not None and ("[" in url or not safe_url(url)):
+        return None
+    return (title, publisher, date, author, container, locator, url)
+
+
 def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
            retroactive: bool = False) -> tuple[tuple[Status, PartialDate], ...] | None:
     if not isinstance(raw, dict) or not raw:
@@ -403,8 +475,8 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
     ok = True
     for key, value in raw.items():
         try:
-            step = Status(key)
-        except ValueError:
+            step = _STATUS[key]
+        except (KeyError, TypeError):
             guess = nearest(key, Status.values()) if isinstance(key, str) else []
             hint = f"did you mean {' or '.join(guess)}?" if guess else f"expected one of: {', '.join(Status.values())}"
             ctx.add(f"dates.{shown(key)}", f"unknown step; {hint}")
@@ -424,31 +496,137 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
         ctx.add("retroactive", "true only for an entry into force dated before the signature; "
                 "give both dates, or drop the flag")
         ok = False
-    for early, late in _DATE_ORDER_CLOSED:
-        if retroactive and late is Status.IN_FORCE and early in (Status.SIGNED, Status.NEGOTIATING):
-            continue  # the documented exception: in force retroactively, before signature
-        if early in found and late in found and found[early].compare(found[late]) > 0:
-            ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
-            ok = False
+    if len(found) > 1:  # only pairs of steps this tie has (usually one to three), in the closed order
+        for early, late in _DATE_ORDER_CLOSED:
+            if early not in found or late not in found:
+                continue
+            if retroactive and late is Status.IN_FORCE and early in (Status.SIGNED, Status.NEGOTIATING):
+                continue  # the documented exception: in force retroactively, before signature
+            if found[early].compare(found[late]) > 0:
+                ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
+                ok = False
     steps.sort(key=cmp_to_key(step_order))  # lifecycle order: "2017" in force after signed 2017-01-26
     return tuple(steps) if ok else None
 
 
-def _status_matches(ctx: _Ctx, status: Status, steps: tuple[tuple[Status, PartialDate], ...],
-                    as_of: PartialDate) -> None:
-    dated = dict(steps)
-    expected = status_on(steps, as_of.last_day(), as_of.last_day())
+def _status_problem(status: Status, steps: tuple[tuple[Status, PartialDate], ...], as_of: PartialDate) -> str | None:
+    """Why the stored status contradicts the dated steps on the dataset's as-of day, or None."""
+    day = as_of.last_day()
+    expected = status_on(steps, day, day)
     if expected is None or status is expected:
-        return
-    if status not in dated and expected not in TERMINAL_STATUSES and STATUS_RANK[status] > STATUS_RANK[expected]:
-        return  # a later step known to have happened on an unrecorded date
+        return None
+    if (status not in dict(steps) and expected not in TERMINAL_STATUSES
+            and STATUS_RANK[status] > STATUS_RANK[expected]):
+        return None  # a later step known to have happened on an unrecorded date
     latest = latest_step(steps)
     assert latest is not None
-    ctx.add("status", f"{status} contradicts the dates: the latest dated step is {latest[0]} ({latest[1]})")
+    return f"{status} contradicts the dates: the latest dated step is {latest[0]} ({latest[1]})"
+
+
+def _status_matches(ctx: _Ctx, status: Status, steps: tuple[tuple[Status, PartialDate], ...],
+                    as_of: PartialDate) -> None:
+    problem = _status_problem(status, steps, as_of)
+    if problem is not None:
+        ctx.add("status", problem)
+
+
+def _plain_tie(raw: dict, partner_id: str, as_of: PartialDate | None, seen: dict[str, str]) -> Tie | None:
+    """The tie, when it needs no message at all; None sends it down ``_tie``'s reporting path.
+
+    Most ties of most files are fine, and at 100,000 ties the reporting path's bookkeeping
+    (a location per field, a problem list, a count) is most of the cost of ``validate``. This
+    path accepts a strict subset of what ``_tie`` accepts and builds the same ``Tie``;
+    ``tests/test_checks.py`` holds the two to that on the bundled data, the bad corpus and
+    generated ties. Retroactive ties and anything unusual take the reporting path.
+    """
+    tie_id = raw.get("id")
+    if type(tie_id) is not str or tie_id in seen or not TIE_ID.fullmatch(tie_id) or "retroactive" in raw:
+        return None
+    translations: Translations = ()
+    if not raw.keys() <= _KNOWN_SETS["tie"]:
+        found = []
+        for key, value in raw.items():
+            if key in _KNOWN_SETS["tie"]:
+                continue
+            split = _split_translation(key, TRANSLATABLE["tie"]) if type(key) is str else None
+            if (split is None or split[1] == "en" or not LANG_TAG.fullmatch(split[1]) or type(value) is not str
+                    or not value or value.isspace()):
+                return None
+            found.append((split[0], split[1], value))
+        translations = tuple(sorted(found))
+    texts = []
+    for key in ("title", "summary"):
+        v = raw.get(key)
+        if type(v) is not str or not v or v.isspace():
+            return None
+        texts.append(v)
+    for key in ("note", "curation"):
+        v = raw.get(key)
+        if v is not None and (type(v) is not str or not v or v.isspace()):
+            return None
+        texts.append(v)
+    title, summary, note, curation = texts
+    category = Category._value2member_map_.get(raw.get("category")) if type(raw.get("category")) is str else None
+    tie_type = TieType._value2member_map_.get(raw.get("type")) if type(raw.get("type")) is str else None
+    status = Status._value2member_map_.get(raw.get("status")) if type(raw.get("status")) is str else None
+    nature = raw.get("nature", _COOPERATION)
+    nature = Nature._value2member_map_.get(nature) if type(nature) is str else None
+    if None in (category, tie_type, status, nature) or category not in TYPE_CATEGORIES[tie_type]:
+        return None
+    dates = raw.get("dates")
+    if type(dates) is not dict or not dates:
+        return None
+    steps = []
+    for key, value in dates.items():
+        step = _STATUS.get(key)
+        if step is None or type(value) is not str:
+            return None
+        try:
+            d = _parse_date(value)
+        except ValueError:
+            return None
+        if as_of is not None and d.compare(as_of) > 0:
+            return None
+        steps.append((step, d))
+    if len(steps) > 1:
+        found_steps = dict(steps)
+        for early, late in _DATE_ORDER_CLOSED:
+            if early in found_steps and late in found_steps and found_steps[early].compare(found_steps[late]) > 0:
+                return None
+        steps.sort(key=cmp_to_key(step_order))
+    steps = tuple(steps)
+    if as_of is not None and _status_problem(status, steps, as_of) is not None:
+        return None
+    parties = raw.get("parties")
+    if parties is not None:
+        if (type(parties) is not list or not all(type(v) is str and PARTNER_ID.fullmatch(v) for v in parties)
+                or len(set(parties)) != len(parties)):
+            return None
+        parties = tuple(parties)
+    sources = raw.get("sources")
+    if type(sources) is not list or not sources:
+        return None
+    cited = []
+    for src in sources:
+        fields = _plain_source(src) if type(src) is dict else None
+        if fields is None or (fields[2] is not None and as_of is not None and fields[2].compare(as_of) > 0):
+            return None
+        cited.append(_SOURCES.setdefault(fields, Source(*fields)))
+    return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
+               dates=steps, summary=summary, sources=tuple(cited), nature=nature, parties=parties or (), note=note,
+               curation=curation, translations=translations)
+
+
+_COOPERATION = Nature.COOPERATION.value
 
 
 def _tie(ctx: _Ctx, raw: Any, index: int, partner_id: str, as_of: PartialDate | None,
          seen: dict[str, str]) -> Tie | None:
+    if isinstance(raw, dict):
+        plain = _plain_tie(raw, partner_id, as_of, seen)
+        if plain is not None:
+            seen[plain.id] = ctx.feature or partner_id
+            return plain
     if not isinstance(raw, dict):
         ctx.tie = f"#{index}"
         ctx.add(None, f"a tie must be an object, got {_type_name(raw)}")
@@ -715,6 +893,7 @@ class Checked:
 def check(doc: Any, file: str) -> Checked:
     """Validate a parsed partner file: every problem, every warning, and the dataset if it is valid."""
     ctx = _Ctx(file)
+    _SOURCES.clear()
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         ctx.add(None, "is a single Feature; a partner file is a FeatureCollection of partners")
         return Checked(None, tuple(ctx.problems), more=ctx.more)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
-from functools import total_ordering
+from dataclasses import dataclass, field
+from functools import lru_cache, total_ordering
 
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
@@ -26,12 +26,24 @@ class PartialDate:
     year: int
     month: int | None = None
     day: int | None = None
+    # 3 for a day, 2 for a month, 1 for a year: derived once, compared often (the lifecycle rule
+    # compares dates at their common precision for every tie of every view).
+    precision: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "precision", 1 + (self.month is not None) + (self.day is not None))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
-        """Parse ISO 8601 ``YYYY[-MM[-DD]]``; raise ValueError naming the problem."""
+        """Parse ISO 8601 ``YYYY[-MM[-DD]]``; raise ValueError naming the problem.
+
+        The same text gives the same (immutable) object: a network repeats its dates often."""
         if not isinstance(text, str):
             raise ValueError(f"expected a date string like 2025-04-28, got {type(text).__name__}")
+        return _parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> PartialDate:
         m = _DATE_RE.fullmatch(text)
         if not m:
             raise ValueError(f"{text!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -46,26 +58,24 @@ class PartialDate:
                 raise ValueError(f"{text!r} is not a real date ({calendar.month_name[month]} {year} has {last} days)")
         return cls(year, month, day)
 
-    @property
-    def precision(self) -> int:
-        """3 for a day, 2 for a month, 1 for a year."""
-        return 1 + (self.month is not None) + (self.day is not None)
-
     def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
+        return _first_day(self.year, self.month, self.day)
 
     def last_day(self) -> dt.date:
-        month = self.month or 12
-        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+        return _last_day(self.year, self.month, self.day)
 
     def truncate(self, precision: int) -> tuple[int, ...]:
         return (self.year, self.month, self.day)[:precision]  # type: ignore[return-value]
 
     def compare(self, other: PartialDate) -> int:
         """-1, 0 or 1 at the common precision (0 means compatible, not equal)."""
-        p = min(self.precision, other.precision)
-        a, b = self.truncate(p), other.truncate(p)
-        return (a > b) - (a < b)
+        if self.year != other.year:
+            return 1 if self.year > other.year else -1
+        if self.month is None or other.month is None or self.month == other.month:
+            if self.month is None or other.month is None or self.day is None or other.day is None:
+                return 0
+            return (self.day > other.day) - (self.day < other.day)
+        return 1 if self.month > other.month else -1
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, PartialDate):
@@ -79,3 +89,17 @@ class PartialDate:
         if self.day is not None:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
+
+
+_parse = lru_cache(maxsize=1 << 16)(PartialDate._parse)
+
+
+@lru_cache(maxsize=1 << 16)
+def _first_day(year: int, month: int | None, day: int | None) -> dt.date:
+    return dt.date(year, month or 1, day or 1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _last_day(year: int, month: int | None, day: int | None) -> dt.date:
+    month = month or 12
+    return dt.date(year, month, day or calendar.monthrange(year, month)[1])

@@ -16,16 +16,20 @@ from .dates import PartialDate
 from .vocab import STATUS_RANK, Status
 
 Steps = Iterable[tuple[Status, PartialDate]]
+_RANK = {**STATUS_RANK}  # a plain dict keyed by the members: Status.X attribute lookups are slow
 
 
 def step_order(a: tuple[Status, PartialDate], b: tuple[Status, PartialDate]) -> int:
     # Compare at common precision so "signed 2023-01" is not after "in force 2023-01-15".
-    return a[1].compare(b[1]) or (STATUS_RANK[a[0]] - STATUS_RANK[b[0]])
+    return a[1].compare(b[1]) or (_RANK[a[0]] - _RANK[b[0]])
 
 
 def latest_step(steps: Steps) -> tuple[Status, PartialDate] | None:
-    steps = list(steps)
-    return max(steps, key=cmp_to_key(step_order)) if steps else None
+    best = None
+    for step in steps:  # a loop, not max(key=cmp_to_key(...)): this runs for every tie of every view
+        if best is None or step_order(step, best) > 0:
+            best = step
+    return best
 
 
 def reached(date: PartialDate, on: dt.date, known_by: dt.date | None = None) -> bool:
@@ -47,7 +51,7 @@ def steps_by(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> tupl
 
 
 def status_on(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> Status | None:
-    latest = latest_step(steps_by(steps, on, known_by))
+    latest = latest_step(step for step in steps if reached(step[1], on, known_by))
     return latest[0] if latest else None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import Problem, ValidationError
 from .model import Dataset
-from .reader import default_path, read_json
+from .reader import default_path, read_checked
 
 
 @dataclass(frozen=True)
@@ -49,13 +49,9 @@ def validate(path: str | os.PathLike[str] | None = None) -> Report:
     A missing path still raises ``UsageError``: that is a mistake in the
     request, not in the data.
     """
-    from .checks import check
-
-    p = Path(path) if path is not None else default_path()
-    name = str(path) if path is not None else p.name
     try:
-        doc = read_json(p)
+        name, result = read_checked(path)
     except ValidationError as exc:
-        return Report(name, exc.problems)
-    result = check(doc, name)
+        p = Path(path) if path is not None else default_path()
+        return Report(str(path) if path is not None else p.name, exc.problems)
     return Report(name, result.problems, result.dataset, result.warnings, result.more)
