@@ -890,8 +890,12 @@ class Checked:
     more: int = 0  # problems found beyond the MAX_PROBLEMS kept
 
 
-def check(doc: Any, file: str) -> Checked:
-    """Validate a parsed partner file: every problem, every warning, and the dataset if it is valid."""
+def check(doc: Any, file: str, *, consume: bool = False) -> Checked:
+    """Validate a parsed partner file: every problem, every warning, and the dataset if it is valid.
+
+    ``consume``: drop each feature from ``doc`` once read, so the parsed JSON and the dataset
+    built from it are not both held whole (the reader's own document; at 100,000 ties the
+    parsed JSON is 200 MB of Python objects)."""
     ctx = _Ctx(file)
     _SOURCES.clear()
     if isinstance(doc, dict) and doc.get("type") == "Feature":
@@ -917,7 +921,11 @@ def check(doc: Any, file: str) -> Checked:
     seen_partners: set[str] = set()
     seen_ties: dict[str, str] = {}
     focal_id = focal.id if focal else _focal_id(doc)
-    drafts = [_partner(ctx, f, i, as_of, focal_id, seen_partners, seen_ties) for i, f in enumerate(features)]
+    drafts = []
+    for i, f in enumerate(features):
+        drafts.append(_partner(ctx, f, i, as_of, focal_id, seen_partners, seen_ties))
+        if consume:
+            features[i] = None
     partners = _whole_file(ctx, [d for d in drafts if d is not None], focal)
     if ctx.problems:
         return Checked(None, tuple(ctx.problems), tuple(ctx.warnings), ctx.more)

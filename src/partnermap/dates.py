@@ -32,6 +32,10 @@ class PartialDate:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "precision", 1 + (self.month is not None) + (self.day is not None))
+        if not (1 <= self.year <= 9999 and (self.month is None or 1 <= self.month <= 12)):
+            return  # not a date (parse refuses it with a message); no days to derive
+        object.__setattr__(self, "_first", _first_day(self.year, self.month, self.day))
+        object.__setattr__(self, "_last", _last_day(self.year, self.month, self.day))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:
@@ -59,10 +63,10 @@ class PartialDate:
         return cls(year, month, day)
 
     def first_day(self) -> dt.date:
-        return _first_day(self.year, self.month, self.day)
+        return self._first
 
     def last_day(self) -> dt.date:
-        return _last_day(self.year, self.month, self.day)
+        return self._last
 
     def truncate(self, precision: int) -> tuple[int, ...]:
         return (self.year, self.month, self.day)[:precision]  # type: ignore[return-value]
@@ -83,15 +87,15 @@ class PartialDate:
         return (self.first_day(), self.precision) < (other.first_day(), other.precision)
 
     def __str__(self) -> str:
-        parts = [f"{self.year:04d}"]
-        if self.month is not None:
-            parts.append(f"{self.month:02d}")
-        if self.day is not None:
-            parts.append(f"{self.day:02d}")
-        return "-".join(parts)
+        return _text(self.year, self.month, self.day)
 
 
 _parse = lru_cache(maxsize=1 << 16)(PartialDate._parse)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text(year: int, month: int | None, day: int | None) -> str:
+    return f"{year:04d}" + (f"-{month:02d}" if month is not None else "") + (f"-{day:02d}" if day is not None else "")
 
 
 @lru_cache(maxsize=1 << 16)

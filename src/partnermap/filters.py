@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .dates import PartialDate
 from .errors import EmptySelection, UsageError
+from .gcpause import without_gc
 from .lifecycle import reached, status_on
 from .model import Dataset, Partner, Tie
 from .vocab import STATUS_RANK, TERMINAL_STATUSES, Category, Status, TieType
@@ -196,6 +197,7 @@ def _keep(tie: Tie, partner: Partner, sel: Selection, view_day: dt.date | None, 
     return tie
 
 
+@without_gc
 def select(dataset: Dataset, selection: Selection | None = None, **kwargs) -> Dataset:
     """Filter ``dataset`` (pass a ``Selection`` or the keyword arguments of ``Selection.build``).
 

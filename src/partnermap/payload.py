@@ -21,6 +21,7 @@ import shapely
 from .basemap import member_points
 from .basemap import names as basemap_names
 from .basemap import shapes as basemap_shapes
+from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
 from .lifecycle import status_on
@@ -29,7 +30,7 @@ from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
 from .territory import focal_shape
 from .theme import GROUPING_DASHES_WEB, Theme, get_theme
-from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES
+from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Nature
 
 WORD_SECTIONS = ("category", "type", "status", "kind", "standing", "ui")
 
@@ -41,16 +42,21 @@ def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
     only look statuses up. The last entry is the status the view shows on its
     own day (a curated status with no date included).
     """
-    days = sorted({min(d.last_day(), known_by) for _, d in tie.steps})
-    steps = [[day_number(day), status_on(tie.steps, day, known_by).value] for day in days]
-    steps = [s for s in steps if s[0] <= day_number(final_day)]
-    if (not steps or steps[-1][1] != tie.status.value):
-        final = day_number(final_day)
-        if steps and steps[-1][0] == final:
-            steps[-1][1] = tie.status.value
+    final = day_number(final_day)
+    steps = tie.steps
+    if len(steps) == 1:  # most ties: one step, so one change (the loop below gives the same)
+        status, date = steps[0]
+        n = day_number(min(date.last_day(), known_by))
+        out = [[n, status]] if n <= final else []
+    else:
+        days = sorted({min(d.last_day(), known_by) for _, d in steps})
+        out = [[n, status_on(steps, day, known_by)] for day in days if (n := day_number(day)) <= final]
+    if not out or out[-1][1] != tie.status:
+        if out and out[-1][0] == final:
+            out[-1][1] = tie.status
         else:
-            steps.append([final, tie.status.value])
-    return steps
+            out.append([final, tie.status])
+    return out
 
 
 def _source_record(s: Source) -> dict:
@@ -75,29 +81,50 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                                              "title", "summary", "note", "dates", "parties", "sources")}
     partner_ids = [p.id for p in dataset.partners]
     index = {pid: i for i, pid in enumerate(partner_ids)}
+    # One append per column per tie, locals bound once: this loop runs 100,000 times on a big network.
+    # Enum members go in as they are: they are str (StrEnum), so JSON writes their values.
+    c_id, c_partner, c_category, c_type, c_friction, c_steps, c_change, c_title, c_summary, c_note, c_dates, \
+        c_parties, c_sources = (cols[k] for k in cols)
+    friction = Nature.FRICTION
+    party_names: dict[str, str] = {}
     for p in dataset.partners:
+        pi = index[p.id]
         for t in p.ties:
-            cols["id"].append(t.id)
-            cols["partner"].append(index[p.id])
-            cols["category"].append(t.category.value)
-            cols["type"].append(t.type.value)
-            cols["friction"].append(1 if t.nature.value == "friction" else 0)
-            cols["steps"].append(tie_steps(t, known_by, final))
-            cols["change"].append(t.change)
-            cols["title"].append(t.text("title", lang))
-            cols["summary"].append(t.text("summary", lang))
-            cols["note"].append(t.text("note", lang) if t.note else None)
-            effective = dict(t.steps)
-            cols["dates"].append([[s.value, str(d), day_number(min(effective[s].last_day(), known_by))]
-                                  for s, d in t.dates])
-            cols["parties"].append([_party_name(x, by_id, lang) for x in t.parties])
+            c_id.append(t.id)
+            c_partner.append(pi)
+            c_category.append(t.category)
+            c_type.append(t.type)
+            c_friction.append(1 if t.nature is friction else 0)
+            c_steps.append(tie_steps(t, known_by, final))
+            c_change.append(t.change)
+            if lang == "en" or not t.translations:
+                c_title.append(t.title)
+                c_summary.append(t.summary)
+                c_note.append(t.note)
+            else:
+                c_title.append(t.text("title", lang))
+                c_summary.append(t.text("summary", lang))
+                c_note.append(t.text("note", lang) if t.note else None)
+            if t.retroactive:
+                effective = dict(t.steps)
+                c_dates.append([[s, str(d), day_number(min(effective[s].last_day(), known_by))] for s, d in t.dates])
+            else:
+                c_dates.append([[s, str(d), day_number(min(d.last_day(), known_by))] for s, d in t.dates])
+            parties = []
+            for x in t.parties:
+                name = party_names.get(x)
+                if name is None:
+                    name = party_names[x] = _party_name(x, by_id, lang)
+                parties.append(name)
+            c_parties.append(parties)
             refs = []
             for s in t.sources:
-                if s not in source_index:
-                    source_index[s] = len(sources)
+                i = source_index.get(s)
+                if i is None:
+                    i = source_index[s] = len(sources)
                     sources.append(_source_record(s))
-                refs.append(source_index[s])
-            cols["sources"].append(refs)
+                refs.append(i)
+            c_sources.append(refs)
     return cols, sources
 
 
@@ -129,6 +156,7 @@ def _own_shape(partner: Partner):
     return partner.geometry
 
 
+@without_gc
 def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bool = True) -> dict:
     """Everything the map script needs to draw ``sc`` (the scene of ``dataset``) and re-draw it live."""
     theme = get_theme(sc.theme)
@@ -173,7 +201,7 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
     else:
         focal["shape"] = {"e": encode_polygons([whole], window)[0]}
     ties, sources = _ties(dataset, lang)
-    first_year = min(t.first_date.year for t in dataset.ties)
+    first_year = min(d.year for t in dataset.ties for _, d in t.dates)  # the year of the earliest step
     meta = {
         "title": sc.title, "subtitle": sc.subtitle, "viewParts": list(sc.view_parts),
         "autoSubtitle": sc.subtitle == " · ".join(sc.view_parts),

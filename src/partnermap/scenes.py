@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from . import rules
 from .basemap import shapes as basemap_shapes
 from .errors import PartnermapWarning
+from .gcpause import without_gc
 from .geo import POLAR_LAT, Window, link_path
 from .i18n import Words, check_lang, fallback_warning, words
 from .labels import (
@@ -465,6 +466,7 @@ def _window_geometries(partners: list[Partner], window: Window) -> dict:
     return {p.id: window.geometry(p.geometry) for p in partners}
 
 
+@without_gc
 def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
           subtitle: str | None = None, where: str = "credit", focus: tuple[str, ...] = ()) -> Scene:
     """The scene of a selected view (see the module docstring). ``where``: the credit's source note key.
@@ -478,7 +480,7 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
     title, subtitle = check_text(title, "title"), check_text(subtitle, "subtitle")
     warning = fallback_warning(view, lang)
     if warning:
-        warnings.warn(PartnermapWarning(warning), stacklevel=2)
+        warnings.warn(PartnermapWarning(warning), stacklevel=3)  # past without_gc: the caller of scene()
     window = Window.centred_on(view.focal.anchor[0])
     focal_anchor = window.point(view.focal.anchor)
     shapes = basemap_shapes()

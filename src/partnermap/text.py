@@ -49,8 +49,12 @@ def script_json(value: object) -> str:
 
     The map script then puts every string on the page with ``textContent`` (never ``innerHTML``),
     so this is the whole HTML policy for data."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_safe(json_text: str) -> str:
+    """JSON text made safe inside a <script> element (see ``script_json``)."""
+    return (json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 

@@ -21,5 +21,21 @@
     return g.e.map(function (r) { return decodeRing(r, scale); });
   }
 
-  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines };
+  // A big payload arrives deflated and base64-encoded (render.PACK_OVER): inflate it with the
+  // browser's own DecompressionStream (no library, no network), then hand the JSON to `then`.
+  function unpack(b64, then, box) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    var fail = function (err) {
+      var p = document.createElement("p");
+      p.className = "pm-offline";
+      p.textContent = "This map could not be unpacked in this browser (" + err + ").";
+      (box || document.body).appendChild(p);
+    };
+    if (typeof DecompressionStream === "undefined") { fail("no DecompressionStream"); return; }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    new Response(stream).text().then(function (text) { then(JSON.parse(text)); }, fail);
+  }
+
+  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack };
 })((function (root) { return root.partnermap || (root.partnermap = {}); })(typeof window !== "undefined" ? window : globalThis));
