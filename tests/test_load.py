@@ -241,3 +241,64 @@ def test_validate_report_of_minimal(minimal_path):
     assert dict(counts["category"]) == {"security": 5, "economic": 2, "diplomatic": 1}
     assert dict(counts["status"]) == {"in_force": 6, "held": 1, "ended": 1}
     assert counts["type"]["reciprocal_access"] == 2
+
+
+# ---- resources (docs/schema.md, "Limits") -------------------------------------------------------
+
+MB_PER_MB = 8  # the documented worst case: memory per MB of input, on top of the program itself
+
+
+def _run_limited(path, limit_bytes: int | None) -> tuple[int, str, int]:
+    """``partnermap validate PATH`` in a child whose address space is capped (``ulimit -v``);
+    its exit code, stderr and peak virtual memory (VmPeak, bytes; Linux's /proc, as on CI)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import resource, sys, re
+        limit = {limit_bytes!r}
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        from partnermap.cli import main
+        try:
+            main(["validate", {str(path)!r}])
+        finally:
+            peak = re.search(r"VmPeak:\\s+(\\d+) kB", open("/proc/self/status").read())
+            sys.stderr.write("\\nVMPEAK %d\\n" % (int(peak.group(1)) * 1024))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    peak = int(re.search(r"VMPEAK (\d+)", proc.stderr).group(1))
+    return proc.returncode, proc.stderr, peak
+
+
+def _many_small_errors(path, megabytes: int, minimal_path) -> None:
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    tie = dict(doc["features"][0]["properties"]["ties"][0], category="nonsense")
+    n = megabytes * 2**20 // len(json.dumps(tie))
+    doc["features"][0]["properties"]["ties"] = [dict(tie, id=f"T{i}") for i in range(n)]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_a_file_of_small_errors_fits_the_documented_memory(tmp_path, minimal_path):
+    """16 MB of small mistakes: validate prints the first problems and a count, within
+    baseline + 8 MB per input MB of address space (ulimit -v), never a MemoryError."""
+    _code, _err, baseline = _run_limited(minimal_path, None)
+    big = tmp_path / "errors.geojson"
+    _many_small_errors(big, 16, minimal_path)
+    code, err, _peak = _run_limited(big, baseline + MB_PER_MB * 16 * 2**20)
+    lines = [line for line in err.splitlines() if line and not line.startswith("VMPEAK")]
+    assert code == 1, err[-500:]
+    assert len(lines) == 1001 and re.fullmatch(r"\.\.\. and \d+ more problems", lines[-1])
+    assert "MemoryError" not in err and "Traceback" not in err
+
+
+def test_running_out_of_memory_is_one_line(tmp_path, minimal_path):
+    """Below the documented bound the run still ends in one clear line, exit 1, no traceback."""
+    _code, _err, baseline = _run_limited(minimal_path, None)
+    big = tmp_path / "errors.geojson"
+    _many_small_errors(big, 16, minimal_path)
+    code, err, _peak = _run_limited(big, baseline + 2 * 2**20)
+    lines = [line for line in err.splitlines() if line and not line.startswith("VMPEAK")]
+    assert code == 1 and lines == ["Error: out of memory; a partner file needs up to about 8 MB of memory per MB "
+                                   "(docs/schema.md, Limits)"], err[-800:]

@@ -79,6 +79,12 @@ class _Group(click.Group):
         except (click.Abort, KeyboardInterrupt):
             _echo_err("Aborted.")
             sys.exit(130)
+        except MemoryError:
+            # ulimit -v, a container's limit: say so in one line (docs/schema.md, "Limits", gives the
+            # memory a file of a given size may need); nothing was written
+            _echo_err("Error: out of memory; a partner file needs up to about 8 MB of memory per MB "
+                      "(docs/schema.md, Limits)")
+            sys.exit(1)
         except BrokenPipeError:
             # the reader went away (`partnermap list | head`): not an error of ours
             _silence_stdout()

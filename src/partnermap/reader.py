@@ -58,7 +58,7 @@ _BRACKET[[ord("["), ord("{")]] = 1
 _BRACKET[[ord("]"), ord("}")]] = -1
 
 
-def structure(raw: bytes, chunk: int = 1 << 23) -> tuple[int, int, int]:
+def structure(raw: bytes, chunk: int = 1 << 20) -> tuple[int, int, int]:
     """``(containers, values, depth)`` of a JSON text, counted outside its strings, before parsing.
 
     Escapes are dropped and every byte but ``"[]{},`` deleted (C speed), then numpy tracks the
