@@ -245,3 +245,19 @@ def test_changes_since_mutes_unchanged_links(small):
 def test_every_theme_has_a_figure_style(small, theme):
     fig = static.build_figure(small, theme=theme, dpi=DPI)
     assert by_gid(fig, "title")["title"].get_fontsize() == th.THEMES[theme].figure.title_pt
+
+
+def test_a_megabyte_name_is_drawn_cut(minimal):
+    """A 1 MB partner name once made Agg lay out a megabyte of glyphs (5.7 GB, SIGSEGV): every
+    drawn text is cut at text.MAX_DRAWN with an ellipsis, so the SVG holds the cut name only."""
+    import dataclasses
+
+    from partnermap.text import MAX_DRAWN
+
+    huge = "Ruritania " * 100_000
+    data = dataclasses.replace(minimal, partners=tuple(
+        dataclasses.replace(p, name=huge) if p.id == "AUS" else p for p in minimal.partners))
+    fig = static.build_figure(data, dpi=20)
+    drawn = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if "Ruritania" in t.get_text()]
+    assert drawn and all(len(t) <= MAX_DRAWN and t.endswith("…") for t in drawn)
+    assert len(static.figure_bytes(fig, "svg")) < 2_000_000
