@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hostile import CORPUS, TEXT
 from partnermap import build_map, to_html
 from partnermap.checks import check
 from partnermap.cite import bibliography, sources_of
@@ -37,17 +38,8 @@ EXAMPLES = int(os.environ.get("PARTNERMAP_FUZZ_EXAMPLES", "6"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 10,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-# What breaks writers: markup, template and TeX syntax, formula starts, control and bidi
-# characters, non-characters, math dollars, very long text.
-NASTY = ["<script>window.__pwned=1</script>", "}\n@preamble{\"\\input{/etc/passwd}\"}", "=HYPERLINK(\"x\"&A2)",
-         "$x^2$ and US$5 bn … US$6 bn", "{{ 7*7 }}", "\r\n", "\x1b[31mred", "\u202eevil\u202c", "\ufffe\uffff",
-         "\x00\x08\x0b", "**not bold** [x](javascript:alert(1))", "&amp; &lt;", "'; DROP", "\t+1", "@cmd",
-         "line\u2028sep", "日本語テキスト", "x" * 600]
-TEXT = st.one_of(
-    st.sampled_from(NASTY),
-    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=80),
-    st.lists(st.sampled_from(NASTY), min_size=1, max_size=3).map("".join),
-).filter(lambda s: s.strip())
+NASTY = CORPUS
+TEXT = TEXT.filter(lambda s: s.strip())
 
 
 def base_doc() -> dict:

@@ -193,3 +193,24 @@ def test_japanese_deck_is_japanese_throughout():
     assert titles(prs)[0] == "日本のパートナー・ネットワーク"
     assert titles(prs)[1:] == ["すべての関係", "安全保障", "経済", "外交", "2016時点のネットワーク"]
     assert "日本" in prs.slides[0].placeholders[1].text_frame.text
+
+
+def test_decks_hold_what_once_crashed_them(minimal):
+    """An as-of date after 2107 (zip timestamps stop there), control characters and U+FFFE in
+    titles and names (XML cannot hold them), a title over 255 characters (core properties)."""
+    import dataclasses
+
+    from partnermap.dates import PartialDate
+
+    hostile = "Bell\x07 and \ufffe non-character, US$5 bn … US$6 bn " + "long " * 80
+    data = dataclasses.replace(
+        minimal, title=hostile, as_of=PartialDate.parse("2109-06-30"),
+        partners=tuple(dataclasses.replace(p, name=hostile) if p.id == "AUS" else p for p in minimal.partners))
+    raw = slides.build_deck(data, dpi=20, dates=["2025"])
+    prs = open_deck(raw)
+    assert len(prs.core_properties.title) <= 255
+    assert "\x07" not in prs.core_properties.title and "\ufffe" not in prs.core_properties.title
+    text = " ".join(shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "\ufffd" in text and "\x07" not in text  # a visible mark where XML could not hold the character
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        assert all(1980 <= info.date_time[0] <= 2107 for info in z.infolist())
