@@ -270,3 +270,45 @@ def test_non_utf8_title_refused_by_every_output(runner, tmp_path, minimal_path):
     deck = runner.invoke(main, ["slides", str(minimal_path), "-o", str(tmp_path / "d.pptx"), "--title", "T\udcff"])
     assert deck.exit_code == 2 and "--title contains bytes that are not UTF-8" in deck.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_stdout_is_one_line(minimal_path):
+    """`partnermap list > /dev/full`: one error line, exit 1, no traceback."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "partnermap", "list", str(minimal_path)], stdout=full,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == ["Error: cannot write output (No space left on device)"]
+
+
+def test_terminal_escapes_from_the_data_never_reach_the_terminal(tmp_path, minimal_path):
+    """The table is for reading: an escape sequence in a title is shown escaped, on a terminal or not."""
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["ties"][0]["title"] = "\x1b[2J\x1b[31mred\u202eevil"
+    path = tmp_path / "esc.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "partnermap", "list", str(path)], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0
+    assert "\x1b" not in proc.stdout and "\u202e" not in proc.stdout
+    assert "\\x1b[2J\\x1b[31mred\\u202eevil" in proc.stdout
+
+
+def test_tiles_credit_is_text_not_markup():
+    """Some providers give their credit as HTML; the map shows it as text (the script sets textContent)."""
+    from partnermap.render import tile_layer
+
+    credit = tile_layer("OpenStreetMap.Mapnik")["attribution"]
+    assert "<" not in credit and "&copy;" not in credit and "OpenStreetMap" in credit
+
+
+def test_embed_of_a_file_name_that_is_not_utf8(tmp_path, minimal_path):
+    import os
+
+    name = os.fsdecode(b"map-\xff.html")
+    target = tmp_path / name
+    subprocess.run([sys.executable, "-m", "partnermap", "render", str(minimal_path), "-o", str(target)],
+                   check=True, capture_output=True)
+    proc = subprocess.run([sys.executable, "-m", "partnermap", "embed", str(target)], capture_output=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert b'src="map-%FF.html"' in proc.stdout
