@@ -12,12 +12,10 @@ The notebook API is the CLI's API::
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("partnermap")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
+# The one place the version is written (pyproject.toml reads it: [tool.hatch.version]); a constant,
+# not importlib.metadata, which alone took half of `partnermap --help`'s start-up.
+__version__ = "0.2.0"
 
 # Public names and the module each lives in; imported on first use so that
 # ``import partnermap`` (and ``partnermap --help``) stays instant.
