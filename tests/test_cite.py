@@ -95,3 +95,46 @@ def test_citation_keys_for_thousands_of_sources_of_one_publisher_and_year():
     assert len(set(keys)) == 20_000
     assert keys[:3] == ["MinistryofForeig2025", "MinistryofForeig2025a", "MinistryofForeig2025b"]
     assert keys[26] == "MinistryofForeig2025z" and keys[27] == "MinistryofForeig202527"
+
+
+def _with_remark(dataset, tie_id, text):
+    import dataclasses
+
+    return dataclasses.replace(dataset, partners=tuple(
+        dataclasses.replace(p, ties=tuple(dataclasses.replace(t, curation=text) if t.id == tie_id else t
+                                          for t in p.ties)) for p in dataset.partners))
+
+
+def test_curation_remarks_only_when_asked_and_only_in_markdown(minimal):
+    import pytest
+
+    from partnermap.errors import UsageError
+
+    data = _with_remark(minimal, "AUS-RAA", "Day from MOFA's release; the *copy* at <b>x</b> differs")
+    view = select(data, partners=["AUS"], types=["reciprocal_access"])
+    plain = bibliography(view, "md")
+    assert "MOFA's release" not in plain  # a bibliography for an audience never carries them
+    with_remarks = bibliography(view, "md", curation=True)
+    assert with_remarks.startswith(plain)
+    assert with_remarks.endswith(
+        "Curation remarks (for curators; no map shows them):\n\n"
+        "- AUS-RAA: Day from MOFA's release; the \\*copy\\* at \\<b\\>x\\</b\\> differs\n")
+    assert bibliography(select(minimal, partners=["AUS"]), "md", curation=True) == bibliography(
+        select(minimal, partners=["AUS"]), "md")  # no remark, no section
+    for fmt in ("bibtex", "csl-json"):
+        with pytest.raises(UsageError, match="md output only"):
+            bibliography(view, fmt, curation=True)
+
+
+def test_sources_command_curation_flag(runner, tmp_path, minimal_path):
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    doc["features"][0]["properties"]["ties"][0]["curation"] = "Entry into force from MOFA's release."
+    path = tmp_path / "remarks.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    plain = runner.invoke(main, ["sources", str(path), "--partner", "AUS"])
+    assert plain.exit_code == 0 and "MOFA's release" not in plain.output
+    result = runner.invoke(main, ["sources", str(path), "--partner", "AUS", "--curation"])
+    assert result.exit_code == 0
+    assert result.output.endswith("- AUS-RAA: Entry into force from MOFA's release.\n")
+    bad = runner.invoke(main, ["sources", str(path), "--curation", "--format", "bibtex"])
+    assert bad.exit_code == 2 and "md output only" in bad.output and "Traceback" not in bad.output

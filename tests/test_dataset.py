@@ -7,6 +7,8 @@ The key dates below are checked against the CSIS commentary
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from partnermap import load, validate
@@ -159,6 +161,9 @@ REPLACED_COPY_HOSTS = (
     "menafn",
     "finanznachrichten",
     "internationaltradecomplianceupdate.com",
+    "einpresswire",  # issue 12 audit: copies replaced by the publisher's own page or a wire report
+    "urdupoint",
+    "mexiconewsreport",  # never confirmed; dropped
 )
 
 
@@ -203,6 +208,8 @@ CORRECTED_DATES = [
     ("CPTPP-GBR-ACCESSION", Status.IN_FORCE, "2024-12-15"),
     ("KOR-GSOMIA", Status.IN_FORCE, "2016-11-23"),  # B7: in force that afternoon
     ("ITA-EQUIP-2017", Status.SIGNED, "2017-05-22"),  # B8: "Fatto a Tokyo, il 22 maggio 2017"
+    ("ITA-EQUIP-2017", Status.IN_FORCE, "2019-04"),  # audit: "an accord that took effect earlier this month" (Kyodo)
+    ("GBR-EQUIP-2013", Status.IN_FORCE, "2013-07"),  # audit: 締結 and joint research in July 2013 (MOD white paper)
     ("USA-SUMMIT-2025-02", Status.HELD, "2025-02-07"),  # B10
     ("USPHLJPN-MEETINGS-2025", Status.HELD, "2025-07-10"),  # B20
     ("AUS-JDSC-2022", Status.SIGNED, "2022-10-22"),  # Perth
@@ -227,9 +234,10 @@ def test_b1_b2_b3_b4_statuses(japan):
     phl = _tie(japan, "PHL-EQUIP-2016")  # in force, day unknown: no dated step
     assert phl.status is Status.IN_FORCE and phl.date(Status.IN_FORCE) is None
     assert "Quezon City" in phl.summary  # B16
-    assert _tie(japan, "AUS-EQUIP-2014").status is Status.IN_FORCE
-    for tie_id in ("IND-EQUIP-2015", "GBR-EQUIP-2013", "ITA-EQUIP-2017"):  # B4b: no entry into force found
-        assert _tie(japan, tie_id).status is Status.SIGNED
+    for tie_id in ("AUS-EQUIP-2014", "GBR-EQUIP-2013", "ITA-EQUIP-2017"):  # B4b and the audit: each sourced
+        tie = _tie(japan, tie_id)
+        assert tie.status is Status.IN_FORCE and tie.date(Status.IN_FORCE).precision == 2, tie_id
+    assert _tie(japan, "IND-EQUIP-2015").status is Status.SIGNED  # B4b: no entry into force found
 
 
 def test_b5_b14_eo14345_car_cut_not_retroactive(japan):
@@ -242,10 +250,43 @@ def test_b5_b14_eo14345_car_cut_not_retroactive(japan):
 def test_b11_b12_reciprocal_rate_replaced_the_baseline_and_the_letter_set_25(japan):
     rec = _tie(japan, "USA-RECIPROCAL-TARIFF-2025")
     assert "on top of" not in rec.summary and "24%" in rec.summary and "replace" in rec.summary
-    assert "USA-TARIFF-LETTER-2025-07-07" in rec.note and "24% was" not in rec.note
+    assert "letter to Japan of 2025-07-07" in rec.note and "24% was" not in rec.note
     letter = _tie(japan, "USA-TARIFF-LETTER-2025-07-07")
     assert "25%" in letter.summary and "1 August 2025" in letter.summary
     assert letter.status is Status.ANNOUNCED and letter.date(Status.IN_FORCE) is None  # never took effect
+
+
+def test_equipment_agreements_in_force_rest_on_their_sources(japan):
+    # audit of issue 12: the months come from the sources, and the audience reads them in both languages
+    ita = _tie(japan, "ITA-EQUIP-2017")
+    assert {s.publisher for s in ita.sources} >= {"The Japan Times (Kyodo)", "Kyodo News (via goo news)"}
+    assert "April 2019" in ita.note and "2019年4月" in ita.text("note", "ja")
+    assert "took effect earlier this month" in ita.curation
+    gbr = _tie(japan, "GBR-EQUIP-2013")
+    assert any(s.url and "hakusho_data/2019" in s.url for s in gbr.sources)  # the white paper: 締結, July 2013
+    assert any(s.url == "https://www.mofa.go.jp/mofaj/area/page11_000022.html" for s in gbr.sources)
+    assert "July 2013" in gbr.note and "2013年7月" in gbr.text("note", "ja")
+
+
+def test_audience_text_names_ties_in_words_not_ids(japan):
+    # a popup or slide says "the 2016 agreement", never "(USA-ACSA-2016)", in English or Japanese
+    ids = {t.id for t in japan.ties if "-" in t.id}
+    for tie in japan.ties:
+        for field in ("title", "summary", "note"):
+            for lang in ("en", "ja"):
+                text = tie.text(field, lang) or ""
+                named = [i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text)]
+                assert not named, (tie.id, field, lang, named)
+
+
+def test_audit_copies_replaced_and_headlines(japan):
+    eo = _tie(japan, "USA-EO14345-2025")
+    assert any(s.publisher == "Business Standard (Bloomberg)" and s.date_text == "2025-09-16" for s in eo.sources)
+    nato = _tie(japan, "NATO-DEFIND-2025")
+    assert any(s.publisher.startswith("Government of the Netherlands") and "netherlandsandyou.nl" in s.url
+               for s in nato.sources)
+    gsomia = _tie(japan, "KOR-GSOMIA")
+    assert any(s.title == "Korea readies to normalize GSOMIA" and s.author == "Shin Ji-hye" for s in gsomia.sources)
 
 
 def test_b13_nato_summit_was_the_hague_in_june(japan):
@@ -413,4 +454,4 @@ def test_japanese_short_names_reach_the_map(japan):
 
 
 def test_dataset_version_and_as_of(japan):
-    assert japan.version == "1.1.0" and str(japan.as_of) == "2025-11-30"
+    assert japan.version == "1.2.0" and str(japan.as_of) == "2025-11-30"

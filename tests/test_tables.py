@@ -37,7 +37,7 @@ def test_tie_rows_values(minimal):
     assert by_id["AUS-RAA"] == {
         "partner": "AUS", "category": "security", "type": "reciprocal_access", "status": "in_force",
         "nature": "cooperation", **none, "signed": "2022-01-06", "in_force": "2023-08-13",
-        "title": "Reciprocal Access Agreement", "id": "AUS-RAA", "change": "",
+        "title": "Reciprocal Access Agreement", "id": "AUS-RAA", "change": "", "curation": "",
     }
     assert by_id["USA-AUTO"]["announced"] == "2025-03-26"
     assert by_id["GBR-ACSA"]["in_force"] == "2017"  # the precision recorded, not a made-up day
@@ -45,11 +45,28 @@ def test_tie_rows_values(minimal):
     assert by_id["QUAD-SUMMIT"] == {
         "partner": "QUAD", "category": "diplomatic", "type": "minilateral", "status": "held",
         "nature": "cooperation", **none, "held": "2021-03-12",
-        "title": "First Quad leaders' summit", "id": "QUAD-SUMMIT", "change": "",
+        "title": "First Quad leaders' summit", "id": "QUAD-SUMMIT", "change": "", "curation": "",
     }
     assert (by_id["QUAD-OLD"]["held"], by_id["QUAD-OLD"]["signed"], by_id["QUAD-OLD"]["ended"]) == (
         "2007-05", "", "2008-02")
     assert by_id["USA-AUTO"]["nature"] == "friction"
+
+
+def remark(dataset, tie_id: str, text: str):
+    return dataclasses.replace(dataset, partners=tuple(
+        dataclasses.replace(p, ties=tuple(dataclasses.replace(t, curation=text) if t.id == tie_id else t
+                                          for t in p.ties)) for p in dataset.partners))
+
+
+def test_csv_and_json_carry_the_curation_remark_and_the_table_does_not(minimal):
+    data = remark(minimal, "GBR-ACSA", "=HYPERLINK(\"x\") day not found; the year is the release's")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(format_ties(data, "csv")))}
+    assert list(rows["GBR-ACSA"])[-1] == "curation"
+    assert rows["GBR-ACSA"]["curation"] == "'=HYPERLINK(\"x\") day not found; the year is the release's"  # defused
+    assert rows["AUS-RAA"]["curation"] == ""
+    by_id = {r["id"]: r for r in json.loads(format_ties(data, "json"))}
+    assert by_id["GBR-ACSA"]["curation"].endswith("the year is the release's")
+    assert "day not found" not in format_ties(data) and "curation" not in format_ties(data).splitlines()[0]
 
 
 def test_negotiating_suspended_and_cancelled_dates_are_listed(minimal):

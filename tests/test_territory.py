@@ -44,6 +44,33 @@ def test_eu_scope_leaves_out_the_overseas_countries_and_territories_and_the_faro
     assert set(TREATY_EXCLUDES["EU"]) == dependencies - {"ALA", "MAF"}
 
 
+def test_cptpp_scope_is_great_britain_northern_ireland_and_the_crown_dependencies():
+    # the UK's accession covers the Crown Dependencies for goods, none of the overseas territories
+    crown_dependencies = {"GGY", "IMN", "JEY"}
+    assert set(TREATY_EXCLUDES["CPTPP"]) == set(SOVEREIGNTY["GBR"]) - crown_dependencies
+    cptpp = union_parts(["GBR", "AUS", "NZL", "CAN", "MEX"], basemap.ids(), scope="CPTPP", focal="JPN")
+    assert {"GBR", "GGY", "IMN", "JEY", "NFK"} <= set(cptpp)
+    assert not {"FLK", "BMU", "SGS", "IOT", "PCN"} & set(cptpp)
+
+
+def test_rcep_scope_leaves_out_hong_kong_and_macao():
+    # China is a party for its customs territory; the two SARs are separate customs territories, no parties
+    assert set(TREATY_EXCLUDES["RCEP"]) == set(SOVEREIGNTY["CHN"])
+    rcep = union_parts(["CHN", "KOR", "AUS"], basemap.ids(), scope="RCEP", focal="JPN")
+    assert "CHN" in rcep and not {"HKG", "MAC"} & set(rcep)
+    assert {"HKG", "MAC"} <= set(state_parts("CHN", basemap.ids()))  # China itself is still drawn whole
+
+
+def test_bundled_groups_follow_their_treaties():
+    japan = load()
+    assert not {"HKG", "MAC"} & set(japan.partner("RCEP").territory)
+    cptpp = set(japan.partner("CPTPP").territory)
+    assert "JEY" in cptpp and not {"FLK", "BMU"} & cptpp
+    flk = basemap.shapes()["FLK"].representative_point()
+    assert not japan.partner("CPTPP").geometry.contains(flk)
+    assert japan.partner("GBR").geometry.contains(flk)  # the UK itself is drawn whole
+
+
 def test_a_state_is_its_whole_territory():
     ids = basemap.ids()
     assert state_parts("USA", ids) == ("ASM", "GUM", "MNP", "PRI", "USA", "VIR")

@@ -2,6 +2,9 @@
 
 An analyst pastes this under a slide or into a paper, so the same source
 cited by ten ties appears once, in a stable order (publisher, date, title).
+A curator can ask for the ties' curation remarks too (``curation=True``,
+Markdown only): they follow the list, one per tie, and stay out of every
+other output, so a bibliography for an audience never carries them.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import json
 import re
 import unicodedata
 
+from .errors import UsageError
 from .model import Dataset, Source
 from .text import bibtex, bibtex_url, markdown_url, safe_url
 from .text import markdown as md
@@ -120,6 +124,18 @@ def _csl(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def bibliography(dataset: Dataset, fmt: str = "md") -> str:
+def _curation(dataset: Dataset) -> str:
+    """The curators' remarks of the ties cited, one item per tie, through ``text.markdown``."""
+    items = [f"- {md(t.id)}: {md(t.curation)}" for t in dataset.ties if t.curation]
+    if not items:
+        return ""
+    return "\nCuration remarks (for curators; no map shows them):\n\n" + "\n".join(items) + "\n"
+
+
+def bibliography(dataset: Dataset, fmt: str = "md", *, curation: bool = False) -> str:
+    """The works the ties cite, in ``fmt``; with ``curation`` (md only) the ties' curation remarks after them."""
+    if curation and fmt != "md":
+        raise UsageError(f"curation remarks are written in md output only, not {fmt}")
     entries = sources_of(dataset)
-    return {"md": _markdown, "bibtex": _bibtex, "csl-json": _csl}[fmt](entries)
+    text = {"md": _markdown, "bibtex": _bibtex, "csl-json": _csl}[fmt](entries)
+    return text + _curation(dataset) if curation else text

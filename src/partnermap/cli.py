@@ -408,12 +408,14 @@ def diff_(old, new, fmt, exit_code) -> None:
 @click.argument("path", required=False)
 @click.option("--format", "fmt", type=click.Choice(CITE_FORMATS), default="md", show_default=True,
               help="md (Markdown), bibtex, or csl-json.")
+@click.option("--curation", is_flag=True,
+              help="Also print each tie's curation remark (md only; for curators, never on a map).")
 @filter_options
-def sources(path, fmt, selection) -> None:
+def sources(path, fmt, curation, selection) -> None:
     """Print the bibliography of every source cited by the selected ties."""
     from .cite import bibliography
 
-    _echo(bibliography(_load_selected(path, selection), fmt), nl=False)
+    _echo(bibliography(_load_selected(path, selection), fmt, curation=curation), nl=False)
 
 
 @main.command()

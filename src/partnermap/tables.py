@@ -1,6 +1,8 @@
 """Ties as rows: the ``list`` command's table, CSV and JSON.
 
 Every lifecycle step has its own date column (a held date is not a signing).
+CSV and JSON carry the curator's remark (``curation``) so a curator can read
+it beside the tie; the terminal table, read by anyone, does not.
 In CSV, a cell a spreadsheet would run as a formula (starting with = + - @,
 a tab or a carriage return) is prefixed with an apostrophe, the OWASP advice
 for CSV injection: a tie title cannot run code in whoever opens the file.
@@ -18,7 +20,7 @@ from .vocab import Category, Status
 
 FORMATS = ("table", "csv", "json")
 STEP_COLUMNS = tuple(Status.values())  # announced, negotiating, signed, held, in_force, suspended, cancelled, ended
-COLUMNS = ("partner", "category", "type", "status", "nature", *STEP_COLUMNS, "title", "id", "change")
+COLUMNS = ("partner", "category", "type", "status", "nature", *STEP_COLUMNS, "title", "id", "change", "curation")
 TABLE_COLUMNS = ("partner", "category", "type", "status", "signed", "held", "in_force", "title")
 
 
@@ -38,6 +40,7 @@ def tie_rows(dataset: Dataset) -> list[dict[str, str]]:
                 "title": t.title,
                 "id": t.id,
                 "change": t.change or "",
+                "curation": t.curation or "",
             })
     return rows
 

@@ -52,12 +52,20 @@ SOVEREIGNTY: dict[str, tuple[str, ...]] = {
 # North Atlantic Treaty covers Europe, North America and the islands of the
 # North Atlantic north of the Tropic of Cancer, so Greenland, the Faroes,
 # Bermuda and Saint Pierre and Miquelon are in and every member territory south
-# of the Tropic is out. Only whole basemap features can be left out: Hawaii, the
-# Canaries or French Guiana are parts of their state's feature and stay.
+# of the Tropic is out. CPTPP: the UK acceded for Great Britain and Northern
+# Ireland, with the Crown Dependencies included for trade in goods (their
+# governments' statements); no source extends it to the overseas territories,
+# so those are out. RCEP: China is a party for its customs territory; Hong Kong
+# and Macao are separate customs territories that are not parties (Hong Kong
+# has applied to accede). Only whole basemap features can be left out: Hawaii,
+# the Canaries or French Guiana are parts of their state's feature and stay.
+UK_OVERSEAS_TERRITORIES = ("AIA", "BMU", "CYM", "FLK", "IOT", "MSR", "PCN", "SGS", "SHN", "TCA", "VGB")
 TREATY_EXCLUDES: dict[str, tuple[str, ...]] = {
     "EU": ("ABW", "ATF", "BLM", "CUW", "FRO", "GRL", "NCL", "PYF", "SPM", "SXM", "WLF"),
     "NATO": ("ABW", "AIA", "ASM", "ATF", "BLM", "CUW", "CYM", "FLK", "GUM", "IOT", "MAF", "MNP", "MSR", "NCL",
              "PCN", "PRI", "PYF", "SGS", "SHN", "SXM", "TCA", "VGB", "VIR", "WLF"),
+    "CPTPP": UK_OVERSEAS_TERRITORIES,
+    "RCEP": ("HKG", "MAC"),
 }
 
 # Validation warns when an explicit state geometry overlaps its ISO shape this
