@@ -151,7 +151,8 @@ def filter_options(func):
 def lang_option(func):
     return click.option("--lang", default="en", show_default=True, metavar="LANG",
                         help="Language of every label and of the data's texts where it has them "
-                             "(en, ja, or any language the data carries; English fills the gaps).")(func)
+                             "(en, ja, or any language the data carries; English fills the gaps, with one "
+                             "warning line; any other language is refused).")(func)
 
 
 def theme_option(default: str):
@@ -411,7 +412,8 @@ def sources(path, fmt, selection) -> None:
 
 
 @main.command()
-@lang_option
+@click.option("--lang", default="en", show_default=True, metavar="LANG",
+              help="Language of the labels: a language with a catalog (en, ja).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table or json.")
 def types(lang, fmt) -> None:

@@ -226,5 +226,5 @@ def select(dataset: Dataset, selection: Selection | None = None, **kwargs) -> Da
         raise EmptySelection(f"{dataset.source}: no ties match {sel.describe() or 'the selection'}")
     return dataclasses.replace(
         dataset, partners=tuple(partners), view_date=view_day, changes_since=changes_day,
-        selection=sel if sel != Selection() else None,
+        selection=sel if sel != Selection() else None, whole=dataset.file,
     )
