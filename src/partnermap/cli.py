@@ -387,7 +387,9 @@ def new(focal, output, force) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="md: a changelog or pull-request description.")
-@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the files differ, as git diff does.")
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help="Exit 1 when the files differ, as git diff does (bad data is exit 1 too, with its problems on "
+                   "stderr: validate both files first to tell them apart).")
 def diff_(old, new, fmt, exit_code) -> None:
     """Show the partners and ties added, removed and changed from OLD to NEW, field by field."""
     from .changes import diff, format_diff
