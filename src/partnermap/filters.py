@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import PartialDate
-from .errors import EmptySelection, UsageError
+from .errors import EmptySelection, UsageError, listing
 from .lifecycle import reached, status_on
 from .model import Dataset, Partner, Tie
 from .vocab import STATUS_RANK, TERMINAL_STATUSES, Category, Status, TieType
@@ -160,8 +160,8 @@ def resolve_partners(dataset: Dataset, wanted: Iterable[str]) -> frozenset[str]:
         else:
             unknown.append(str(w))
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
-        choices = ", ".join(sorted(p.id for p in dataset.partners))
+        shown = listing((repr(u[:40]) for u in unknown), limit=5)
+        choices = listing(sorted(p.id for p in dataset.partners), limit=30)
         raise UsageError(f"unknown partner {shown}; give an id or an English name, one of: {choices}")
     return frozenset(out)
 

@@ -25,7 +25,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from .errors import UsageError, listing
 from .vocab import Category, Kind, Nature, Relationship, Standing, Status, TieType
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def check_lang(lang: str, dataset: Dataset | None = None) -> str:
             return k
     where = ", ".join(sorted(catalogs))
     if carried:
-        where += f"; the data's texts also in: {', '.join(sorted(carried))}"
+        where += f"; the data's texts also in: {listing(sorted(carried))}"
     raise UsageError(f"unknown language {lang!r}: no catalog and no text in the data; choose from: {where}")
 
 

@@ -847,7 +847,8 @@ _NO_COLUMN = {
 _ID_COLUMN = {"metadata": "field", "partners": "id", "ties": "id", "sources": "tie"}
 _IN_SHEET_WORDS = (("give [lon, lat] of", "give the longitude and latitude of"), ("give [lon, lat]", "give the "
                    "longitude and latitude"), ("give a Polygon or MultiPolygon", "give its GeoJSON (a Polygon or "
-                                                                                "MultiPolygon)"))
+                                                                                "MultiPolygon)"),
+                   ("add retroactive: true with a note", "write yes under Retroactive, with a Note"))
 
 
 def _where_in_file(problem: Problem, where: _Where) -> tuple[int | str | None, int | None]:
