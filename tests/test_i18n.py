@@ -188,3 +188,19 @@ def test_a_state_without_a_name_in_the_language_takes_the_bundled_one(minimal):
     one = dataclasses.replace(minimal, partners=(bare,))
     missing, total = i18n.missing_data_texts(one, "ja")
     assert total - missing >= 1  # the bundled name counts as a Japanese name
+
+
+def test_a_story_in_a_language_only_the_story_carries(runner, tmp_path, minimal_path):
+    """headline_fr in the story, nothing French in the data: the page is made, with one warning line."""
+    from partnermap.cli import main
+
+    story = tmp_path / "fr.md"
+    story.write_text(f"---\ntitle: Test\ntitle_fr: Essai\ndata: {minimal_path}\n---\n\n---\nheadline: Security\n"
+                     "headline_fr: Sécurité\ncategory: security\n---\nSome text.\n\n::: fr\nDu texte.\n",
+                     encoding="utf-8")
+    made = runner.invoke(main, ["story", str(story), "--lang", "fr", "-o", str(tmp_path / "s.html")])
+    assert made.exit_code == 0, made.stderr
+    assert len([line for line in made.stderr.splitlines() if line.startswith("Warning:")]) == 1
+    assert "Sécurité" in (tmp_path / "s.html").read_text(encoding="utf-8")
+    refused = runner.invoke(main, ["story", str(story), "--lang", "de", "-o", str(tmp_path / "d.html")])
+    assert refused.exit_code == 2 and "choose from: en, ja; the data's texts also in: fr" in refused.stderr

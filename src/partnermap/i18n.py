@@ -115,15 +115,17 @@ def data_languages(dataset: Dataset) -> frozenset[str]:
     return frozenset(langs)
 
 
-def check_lang(lang: str, dataset: Dataset | None = None) -> str:
+def check_lang(lang: str, dataset: Dataset | None = None, also: Iterable[str] = ()) -> str:
     """``lang`` if a catalog or the (whole) data has it, case-insensitive; else a usage error naming the choices.
 
     A language neither has is refused rather than drawn all in English under another name.
+    ``also``: languages the command's own texts carry besides the data (a story's ``headline_fr``).
     """
     if not isinstance(lang, str) or not LANG_TAG.fullmatch(lang.lower() if lang else ""):
         raise UsageError(f"--lang {str(lang)[:20]!r}: give a language code such as en or ja")
     catalogs = set(languages())
-    carried = set(data_languages(dataset)) - catalogs if dataset is not None else set()
+    carried = (set(data_languages(dataset)) if dataset is not None else set()) | set(also)
+    carried -= catalogs
     for k in catalogs | carried:
         if k.lower() == lang.lower():
             return k

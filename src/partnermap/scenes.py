@@ -465,15 +465,16 @@ def _window_geometries(partners: list[Partner], window: Window) -> dict:
 
 def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
           subtitle: str | None = None, where: str = "credit", focus: tuple[str, ...] = (),
-          warn: bool = True) -> Scene:
+          warn: bool = True, languages: tuple[str, ...] = ()) -> Scene:
     """The scene of a selected view (see the module docstring). ``where``: the credit's source note key.
 
     ``focus``: partner ids (states, organisations, groups) a story step is about: the extent
     closes in on them and the focal country, and everything else is drawn muted.
     ``warn``: say what falls back to English (``i18n.fallback_warning``); a caller drawing
     several scenes (a deck, a story) says it once for them all and passes False.
+    ``languages``: those the caller's own texts carry besides the data (a story's), accepted too.
     """
-    lang = check_lang(lang, view)
+    lang = check_lang(lang, view, also=languages)
     w = words(lang)
     look = get_theme(theme)
     title, subtitle = check_text(title, "title"), check_text(subtitle, "subtitle")

@@ -209,8 +209,8 @@ def read_story(path: str | os.PathLike[str]) -> Story:
 
 def plan(story: Story, dataset: Dataset, *, lang: str = "en", theme: str = "light") -> list[StepView]:
     """Every step's view and scene; every problem with the data at once, each naming its line."""
-    langs = set(story.languages())
-    lang = check_lang(lang, dataset) if lang not in langs else lang
+    langs = tuple(sorted(story.languages()))
+    lang = check_lang(lang, dataset, also=langs)
     warn_fallback(dataset, lang)  # once for the story, not once per step
     problems: list[Problem] = []
     all_ties = {t.id for t in dataset.ties}
@@ -254,7 +254,8 @@ def plan(story: Story, dataset: Dataset, *, lang: str = "en", theme: str = "ligh
             problems.append(Problem(story.path, f"cite: {', '.join(hidden)} is not in this step's view; "
                                                 "widen the view or cite what it shows", line=step.line_of("cite")))
             continue
-        sc = scene(view, lang=lang, theme=theme, title=step.headline_in(lang), subtitle="", focus=focus, warn=False)
+        sc = scene(view, lang=lang, theme=theme, title=step.headline_in(lang), subtitle="", focus=focus, warn=False,
+                   languages=langs)
         out.append(StepView(step, view, sc, step.headline_in(lang), markdown_subset(step.text_in(lang))))
     if problems:
         raise ValidationError(problems)
