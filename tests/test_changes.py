@@ -98,3 +98,67 @@ def test_cli_exit_code_like_git_diff(runner, edited, minimal_path):
     assert plain.exit_code == 0 and plain.stdout.startswith("## Changes from")
     missing = runner.invoke(main, ["diff", str(minimal_path), "nope.geojson"])
     assert missing.exit_code == 2 and missing.stderr == "Error: nope.geojson: no such file\n"
+
+
+AUSTRALIA = Path(__file__).parent / "data" / "australia.geojson"
+
+
+def _with_geometry(tmp_path, name: str, pid: str, geometry) -> Path:
+    doc = json.loads(AUSTRALIA.read_text(encoding="utf-8"))
+    next(f for f in doc["features"] if f["properties"]["id"] == pid)["geometry"] = geometry
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_a_pasted_polygon_is_a_geometry_change(tmp_path, recwarn):
+    """China's polygon pasted into New Zealand: a change, summed up by area and bounds, never coordinates."""
+    from partnermap.basemap import features
+
+    china = next(f["geometry"] for f in features() if f["properties"]["id"] == "CHN")
+    pasted = load(_with_geometry(tmp_path, "pasted.geojson", "NZL", china))
+    changes = diff(load(AUSTRALIA), pasted)
+    assert [(c.kind, c.what, c.id, c.field) for c in changes] == [("changed", "partner", "NZL", "geometry")]
+    (line,) = format_diff(changes).splitlines()
+    assert line.startswith("~ partner NZL: geometry: changed: from codes (NZL) -> drawn in the file: ")
+    assert "km²" in line and "lon 73.6 to 134.8, lat 18.2 to 53.5" in line
+    assert "[" not in line  # no coordinates
+    back = format_diff(diff(pasted, load(AUSTRALIA)), "md")
+    assert "| `NZL` | geometry | drawn in the file: " in back and "| from codes (NZL) |" in back
+    assert diff(pasted, pasted) == ()
+
+
+def test_a_drawn_territory_equal_to_the_derived_one_is_no_change(tmp_path):
+    from shapely.geometry import mapping
+
+    derived = load(AUSTRALIA).partner("NZL").geometry
+    same = load(_with_geometry(tmp_path, "same.geojson", "NZL", mapping(derived)))
+    assert not same.partner("NZL").derived
+    assert diff(load(AUSTRALIA), same) == ()
+
+
+def test_a_moved_vertex_is_a_change_even_with_the_same_summary(tmp_path, recwarn):
+    square = {"type": "Polygon", "coordinates": [[[170, -45], [175, -45], [175, -40], [170, -40], [170, -45]]]}
+    nudged = {"type": "Polygon", "coordinates": [[[170, -45], [175, -45], [175, -40], [170.01, -40.01],
+                                                   [170, -45]]]}
+    a = load(_with_geometry(tmp_path, "a.geojson", "NZL", square))
+    b = load(_with_geometry(tmp_path, "b.geojson", "NZL", nudged))
+    (change,) = diff(a, b)
+    assert change.field == "geometry" and change.new == change.old + " (vertices moved)"
+
+
+def test_cli_pasted_polygon_exit_code(runner, tmp_path):
+    from partnermap.basemap import features
+
+    china = next(f["geometry"] for f in features() if f["properties"]["id"] == "CHN")
+    pasted = _with_geometry(tmp_path, "pasted.geojson", "NZL", china)
+    result = runner.invoke(main, ["diff", str(AUSTRALIA), str(pasted), "--exit-code"])
+    assert result.exit_code == 1 and result.stdout.startswith("~ partner NZL: geometry: changed: ")
+
+
+def test_bad_data_is_exit_1_on_stderr_with_nothing_on_stdout(runner, tmp_path):
+    """The documented way to tell 'differ' from 'bad data' under --exit-code: the streams."""
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection"}', encoding="utf-8")
+    result = runner.invoke(main, ["diff", str(AUSTRALIA), str(bad), "--exit-code"])
+    assert result.exit_code == 1 and result.stdout == "" and result.stderr.startswith(f"{bad}: ")

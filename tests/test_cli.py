@@ -7,6 +7,9 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from partnermap import __version__
 from partnermap.cli import main
@@ -312,3 +315,65 @@ def test_embed_of_a_file_name_that_is_not_utf8(tmp_path, minimal_path):
     proc = subprocess.run([sys.executable, "-m", "partnermap", "embed", str(target)], capture_output=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert b'src="map-%FF.html"' in proc.stdout
+
+
+# ---- issue 11: a workbook where a partner file belongs; one rule for output folders; bounded lists ---------
+
+
+@pytest.mark.parametrize("command", [["validate"], ["list"], ["render", "-o", "{tmp}/m.html"], ["diff", "{book}"]])
+def test_a_workbook_given_for_a_partner_file_says_to_import_it(runner, tmp_path, minimal_path, command):
+    from partnermap import load, save_workbook
+
+    book = save_workbook(load(minimal_path), tmp_path / "book.xlsx")
+    args = [a.replace("{tmp}", str(tmp_path)).replace("{book}", str(book)) for a in command[1:]]
+    result = runner.invoke(main, [command[0], str(book), *args])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"Error: {book}: this is a workbook, not a partner file; read it with "
+                             f"partnermap import {book} -o partners.geojson\n")
+
+
+def test_a_folder_of_csv_tables_given_for_a_partner_file_says_to_import_it(runner, tmp_path, minimal_path):
+    from partnermap import load, save_tables
+
+    folder = save_tables(load(minimal_path), tmp_path / "tables")
+    result = runner.invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 2 and "is a folder of CSV tables, not a partner file; read it with " \
+                                      f"partnermap import {folder}" in result.stderr
+
+
+@pytest.mark.parametrize("command", [
+    ["new", "--focal", "AUS", "-o", "{out}.geojson"],
+    ["import", "{book}", "-o", "{out}.geojson"],
+    ["render", "{data}", "-o", "{out}.html"],
+    ["list", "{data}", "--format", "xlsx", "-o", "{out}.xlsx"],
+    ["list", "{data}", "--format", "csv", "-o", "{out}.csv"],
+])
+def test_every_output_creates_one_missing_folder_and_refuses_two(runner, tmp_path, minimal_path, command):
+    """One rule (export.check_target) for every -o: new, import, render, list."""
+    from partnermap import load, save_workbook
+
+    book = save_workbook(load(minimal_path), tmp_path / "book.xlsx")
+
+    def run(out: Path):
+        return runner.invoke(main, [a.replace("{out}", str(out)).replace("{book}", str(book))
+                                    .replace("{data}", str(minimal_path)) for a in command])
+
+    deep = run(tmp_path / "a" / "b" / "x")
+    assert deep.exit_code == 2 and "the folder" in deep.stderr and "does not exist" in deep.stderr
+    assert not (tmp_path / "a").exists()
+    one = run(tmp_path / "c" / "x")
+    assert one.exit_code == 0, one.stderr
+    assert len(list((tmp_path / "c").iterdir())) == 1
+
+
+def test_long_lists_in_a_problem_are_cut_between_items(runner, tmp_path, minimal_path):
+    """60 unknown members: the line names ten, then says how many more (never cut mid-id)."""
+    doc = json.loads(minimal_path.read_text(encoding="utf-8"))
+    quad = next(f["properties"] for f in doc["features"] if f["properties"]["id"] == "QUAD")
+    quad["members"] = [*quad["members"], *(f"ZZ{i:02d}-UNKNOWN-MEMBER-ID" for i in range(60))]
+    path = tmp_path / "long.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    (line,) = [x for x in result.stderr.splitlines() if "members" in x]
+    assert line.endswith("ZZ09-UNKNOWN-MEMBER-ID … and 50 more") and "…" not in line[:-20]

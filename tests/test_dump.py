@@ -55,6 +55,26 @@ def test_to_geodataframe(minimal):
     assert frame.geometry.is_valid.all()
 
 
+def test_to_geodataframe_has_a_name_column_per_language_of_the_file(minimal):
+    """name_<lang> for each language the file's partner names come in, not a fixed name_ja."""
+    import dataclasses
+
+    from partnermap import to_geodataframe
+
+    bare = dataclasses.replace(minimal, partners=tuple(dataclasses.replace(p, translations=())
+                                                       for p in minimal.partners))
+    assert not any(c.startswith("name_") for c in to_geodataframe(bare).columns)  # English names only: no column
+    partners = tuple(dataclasses.replace(p, translations=(("name", "fr", f"{p.name} (fr)"),)) if p.id == "AUS"
+                     else dataclasses.replace(p, translations=(("name", "ja", "英国"),)) if p.id == "GBR" else p
+                     for p in bare.partners)
+    data = dataclasses.replace(minimal, partners=partners)
+    frame = to_geodataframe(select(data, partners=["USA"])).set_index("id")  # a view: the file's languages
+    assert [c for c in frame.columns if c.startswith("name_")] == ["name_fr", "name_ja"]
+    assert frame["name_fr"].isna().all()
+    full = to_geodataframe(data).set_index("id")
+    assert (full.loc["AUS", "name_fr"], full.loc["GBR", "name_ja"]) == ("Australia (fr)", "英国")
+
+
 def test_a_file_from_codes_dumps_back_to_codes_or_to_full_geojson():
     from pathlib import Path
 

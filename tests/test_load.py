@@ -183,7 +183,9 @@ def test_load_minimal_partners(minimal):
     assert aus.relationship is Relationship.PARTNER
     assert aus.members == ()
     assert aus.label("ja") == "オーストラリア"
-    assert minimal.partner("USA").label("ja") == "United States"  # no name_ja: the English name
+    # no name_ja in the file: a country takes the bundled (CLDR) name, anything else its English name
+    assert minimal.partner("USA").label("ja") == "アメリカ合衆国"
+    assert minimal.partner("QUAD").label("fr") == minimal.partner("QUAD").name
     quad = minimal.partner("QUAD")
     assert quad.kind is Kind.GROUP
     assert quad.members == ("USA", "AUS", "IND")

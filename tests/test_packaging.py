@@ -20,6 +20,7 @@ def test_wheel_contains_data_and_assets(tmp_path):
     scripts = tuple(f"partnermap/assets/js/{name}" for name in JS_FILES)
     for needed in ("partnermap/data/partners.geojson", "partnermap/assets/world.geojson", *scripts,
                    "partnermap/assets/partnermap.css", "partnermap/locales/en.json", "partnermap/locales/ja.json",
+                   "partnermap/assets/capitals.csv", "partnermap/assets/country_names.csv",
                    "partnermap/cli.py"):
         assert needed in names, needed
     bundled = zipfile.ZipFile(wheel).read("partnermap/data/partners.geojson")

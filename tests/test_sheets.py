@@ -49,6 +49,8 @@ def test_round_trip_through_a_workbook_and_csv_tables_is_exact(source, tmp_path)
     folder = save_tables(data, tmp_path / "tables")
     for again in (read_dataset(book), read_dataset(folder)):
         assert format_ties(again, "json") == format_ties(data, "json")
+        # exact, drawn territories included (the minimal file draws every one)
+        assert to_feature_collection(again, derived=False) == to_feature_collection(data, derived=False)
         assert without_geometry(to_feature_collection(again)) == without_geometry(to_feature_collection(data))
         assert again.ties == data.ties
 
@@ -162,10 +164,10 @@ def test_errors_name_sheet_row_and_column(tmp_path):
         wb["metadata"]["B5"] = "2025-13"  # as_of
 
     path = edited(tmp_path, edit)
-    assert problems_of(path) == [f"{path}: sheet partners: row 2: column Anchor longitude: 'east' is not a number"]
-    path = edited(tmp_path, lambda wb: (edit(wb), wb["partners"].__setitem__("F2", "149.13")))
+    # all in one run: a problem of the table itself (not a number) does not hide those the checks find
     assert problems_of(path) == [
         f"{path}: sheet metadata: row 5: column Value: '2025-13': no month 13",
+        f"{path}: sheet partners: row 2: column Anchor longitude: 'east' is not a number",
         f"{path}: sheet ties: row 3: column Status: unknown value 'ratified'; expected one of: announced, "
         "negotiating, signed, held, in_force, suspended, cancelled, ended",
         f"{path}: sheet ties: row 4: column Signed: '1960-02-30' is not a real date (February 1960 has 29 days)",
@@ -222,7 +224,9 @@ def test_cli_list_xlsx_and_import(tmp_path, minimal_path):
     result = runner.invoke(main, ["import", str(book), "-o", str(out)])
     assert result.exit_code == 0, result.output
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert all(f["geometry"] is None for f in doc["features"])  # territories come from codes
+    # the minimal file draws its territories: they travel as they were written
+    original = json.loads(json.dumps(to_feature_collection(load(minimal_path), derived=False)))
+    assert [f["geometry"] for f in doc["features"]] == [f["geometry"] for f in original["features"]]
     printed = runner.invoke(main, ["import", str(book)])
     assert printed.exit_code == 0 and json.loads(printed.stdout) == doc
     wb = openpyxl.load_workbook(book)
@@ -269,13 +273,211 @@ def test_libreoffice_opens_the_workbook_and_keeps_its_dropdowns(bundled, tmp_pat
     assert format_ties(again, "json") == format_ties(bundled, "json")
 
 
-def test_a_territory_that_cannot_come_from_codes_is_a_warning(tmp_path):
+# ---- drawn territories travel (issue 11): a Geometry column of GeoJSON text -----------------------------
+
+
+def _australia_with(tmp_path, pid: str, geometry: dict) -> Path:
+    doc = json.loads((DATA / "australia.geojson").read_text(encoding="utf-8"))
+    next(f for f in doc["features"] if f["properties"]["id"] == pid)["geometry"] = geometry
+    path = tmp_path / "drawn.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+HAND_DRAWN = {"type": "Polygon", "coordinates": [[[166.5, -46.6], [178.5, -46.6], [178.5, -34.4], [166.5, -34.4],
+                                                  [166.5, -46.6]]]}
+
+
+def test_a_hand_drawn_territory_of_a_basemap_id_survives_the_round_trip(tmp_path):
+    """Not replaced by the ISO shape: the workbook carries it, and import gives it back exactly."""
+    data = load(_australia_with(tmp_path, "NZL", HAND_DRAWN))
+    assert not data.partner("NZL").derived
+    book, folder = save_workbook(data, tmp_path / "b.xlsx"), save_tables(data, tmp_path / "t")
+    wb = openpyxl.load_workbook(book)
+    header = [c.value for c in wb["partners"][1]]
+    assert "Geometry (GeoJSON; blank: from codes)" in header
+    cells = [row[header.index("Geometry (GeoJSON; blank: from codes)")] for row in
+             wb["partners"].iter_rows(min_row=2, values_only=True)]
+    assert json.loads(cells[0]) == HAND_DRAWN and all(c is None for c in cells[1:])  # the rest: from codes
+    for again in (read_dataset(book), read_dataset(folder)):
+        assert to_feature_collection(again, derived=False) == to_feature_collection(data, derived=False)
+        assert again.partner("NZL").geometry.equals(data.partner("NZL").geometry)
+
+
+def test_a_territory_the_basemap_lacks_travels_too(tmp_path):
     from partnermap.checks import check
-    from partnermap.errors import PartnermapWarning
 
     doc = json.loads((DATA / "bad" / "null-geometry.geojson").read_text(encoding="utf-8"))  # SJM, no basemap shape
     doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[10, 76], [30, 76], [30, 80], [10, 80],
                                                                           [10, 76]]]}
     data = check(doc, "sjm.geojson").dataset
-    with pytest.warns(PartnermapWarning, match="partner SJM: its territory is drawn in the file"):
-        save_workbook(data, tmp_path / "s.xlsx")
+    again = read_dataset(save_workbook(data, tmp_path / "s.xlsx"))
+    assert to_feature_collection(again, derived=False) == to_feature_collection(data, derived=False)
+
+
+def test_a_territory_too_large_for_a_cell_is_refused_at_its_cell(tmp_path, minimal):
+    """A workbook cell holds 32,767 characters: say so, and that CSV tables carry it, rather than drop it."""
+    import dataclasses
+
+    from shapely.geometry import Point
+
+    big = Point(0, 0).buffer(10, quad_segs=2000)  # 8,000 vertices
+    data = dataclasses.replace(minimal, partners=tuple(dataclasses.replace(p, shape=big) if p.id == "GBR" else p
+                                                       for p in minimal.partners))
+    with pytest.raises(ValidationError) as exc:
+        save_workbook(data, tmp_path / "b.xlsx")
+    (line,) = [str(p) for p in exc.value.problems]
+    assert line.startswith(f"{minimal.source}: sheet partners: row 4: column Geometry (GeoJSON; blank: from codes): "
+                           "the territory drawn in the file is ")
+    assert line.endswith("characters of GeoJSON; a workbook cell holds 32,767: simplify it, or use CSV tables "
+                         "(partnermap.save_tables), which carry it")
+    again = read_dataset(save_tables(data, tmp_path / "t"))
+    assert again.partner("GBR").geometry.equals(big)
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_bad_geojson_in_the_geometry_column_is_a_cell_problem(tmp_path):
+    def edit(wb):
+        header = [c.value for c in wb["partners"][1]]
+        col = header.index("Geometry (GeoJSON; blank: from codes)") + 1
+        wb["partners"].cell(row=2, column=col).value = '{"type": "Polygon", "coordinates": [[[1, 2]'
+        wb["partners"].cell(row=3, column=col).value = '{"type": "Point", "coordinates": [1, 2]}'
+
+    path = edited(tmp_path, edit)
+    lines = problems_of(path)
+    assert lines[0].startswith(f"{path}: sheet partners: row 2: column Geometry (GeoJSON; blank: from codes): "
+                               "not valid JSON: ")
+    assert lines[0].endswith("(GeoJSON expected)")
+    assert lines[1].startswith(f"{path}: sheet partners: row 3: column Geometry (GeoJSON; blank: from codes): ")
+    assert len(lines) == 2
+
+
+# ---- root causes first, once; no follow-on cascade; all in one run -------------------------------------
+
+
+def bundled_edited(tmp_path, edit) -> Path:
+    path = save_workbook(load(), tmp_path / "bundled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def _cell(wb, sheet: str, row: int, header: str):
+    headers = [c.value for c in wb[sheet][1]]
+    return wb[sheet].cell(row=row, column=headers.index(header) + 1)
+
+
+def test_a_lower_case_partner_id_is_one_line_at_its_cell(tmp_path):
+    """'usa' in the partners sheet used to give 81 lines about ties and sources and never name the cell."""
+    path = bundled_edited(tmp_path, lambda wb: setattr(_cell(wb, "partners", 2, "ID"), "value", "usa"))
+    assert problems_of(path) == [f"{path}: sheet partners: row 2: column ID: 'usa': ids are upper case; write USA"]
+
+
+def test_ids_in_the_wrong_case_in_the_ties_sheet_are_one_line_per_value(tmp_path):
+    def edit(wb):
+        for row in range(2, wb["ties"].max_row + 1):
+            if _cell(wb, "ties", row, "Partner ID").value == "AUS":
+                _cell(wb, "ties", row, "Partner ID").value = "aus"
+
+    path = bundled_edited(tmp_path, edit)
+    (line,) = problems_of(path)
+    assert re.fullmatch(rf"{re.escape(str(path))}: sheet ties: row \d+: column Partner ID: 'aus': ids are upper "
+                        r"case; write AUS \(here and in \d+ more rows of this column\)", line)
+
+
+def test_duplicates_a_numeric_id_and_a_bad_date_are_all_reported_in_one_run(tmp_path):
+    """Root causes at their cells, in one run; the ties and sources they orphan say nothing more."""
+    def edit(wb):
+        _cell(wb, "partners", 4, "ID").value = 123  # PHL's row, as a number
+        _cell(wb, "partners", 5, "ID").value = "AUS"  # KOR's row: AUS given twice
+        _cell(wb, "ties", 5, "Tie ID").value = _cell(wb, "ties", 4, "Tie ID").value  # a tie id given twice
+        _cell(wb, "ties", 3, "Status").value = "ratified"  # and a problem only the checks find
+
+    path = bundled_edited(tmp_path, edit)
+    wb = openpyxl.load_workbook(path)
+    phl_rows = [r for r in range(2, wb["ties"].max_row + 1) if _cell(wb, "ties", r, "Partner ID").value == "PHL"]
+    dup = _cell(wb, "ties", 4, "Tie ID").value
+    lines = problems_of(path)
+    assert lines[:4] == [
+        f"{path}: sheet partners: row 4: column ID: '123' is not a valid partner id (upper-case letters, digits, _ "
+        "and -, 2 to 32 long, starting with a letter; a state's is its ISO 3166-1 alpha-3 code)",
+        f"{path}: sheet partners: row 5: column ID: AUS: given twice (also row 3); a partner is one row, its ties "
+        "are rows of the ties sheet",
+        f"{path}: sheet ties: row 3: column Status: unknown value 'ratified'; expected one of: announced, "
+        "negotiating, signed, held, in_force, suspended, cancelled, ended",
+        f"{path}: sheet ties: row 5: column Tie ID: '{dup}': given twice (also row 4); tie ids are unique in the file",
+    ]
+    assert "feature 0" not in " ".join(lines)  # located at sheet rows, never at the rebuilt file's features
+    # the ties of PHL (its row now says 123) and KOR (its row overwritten): one line each, not one per row
+    for pid, rows in (("PHL", phl_rows), ("KOR", None)):
+        (line,) = [line for line in lines if f"'{pid}' is no partner" in line]
+        assert "more rows of this column" in line
+        if rows:
+            assert f"row {rows[0]}: " in line and f"in {len(rows) - 1} more rows" in line
+    assert len(lines) == 7, lines  # the sources of the tie whose id was overwritten: one line
+
+
+def test_a_formula_in_a_date_cell_is_refused_naming_the_cell(tmp_path):
+    """openpyxl writes formulas with no computed value: the date would be lost without a word."""
+    path = bundled_edited(tmp_path, lambda wb: setattr(_cell(wb, "ties", 3, "Signed"), "value", "=DATE(2019,3,4)"))
+    assert problems_of(path) == [f"{path}: sheet ties: row 3: column Signed: a formula ('=DATE(2019,3,4)') with no "
+                                 "value saved; type the date as text, e.g. 2019-03-04"]
+
+
+def test_a_formula_elsewhere_and_one_with_a_saved_value(tmp_path):
+    path = bundled_edited(tmp_path, lambda wb: setattr(_cell(wb, "ties", 3, "Title"), "value", '=A1&"x"'))
+    assert problems_of(path) == [f"{path}: sheet ties: row 3: column Title: a formula ('=A1&\"x\"') with no value "
+                                 "saved; type the value itself"]
+    # a formula a spreadsheet computed (LibreOffice saves the value): the value is read
+    book = save_workbook(load(DATA / "minimal.geojson"), tmp_path / "m.xlsx")
+    wb = openpyxl.load_workbook(book)
+    _cell(wb, "ties", 2, "Title").value = '=UPPER("reciprocal access")'
+    wb.save(book)
+    profile = tmp_path / "profile"
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "xlsx",
+                    "--outdir", str(tmp_path / "lo"), str(book)], check=True, capture_output=True, timeout=180)
+    assert read_dataset(tmp_path / "lo" / "m.xlsx").ties[0].title == "RECIPROCAL ACCESS"
+
+
+def test_a_date_turned_into_a_day_number_says_what_it_is(tmp_path):
+    """A spreadsheet that took a date cell for a number shows '43528': name it, and the day it stands for."""
+    def edit(wb):
+        cell = _cell(wb, "ties", 3, "Signed")
+        cell.value, cell.number_format = 43528, "General"
+
+    path = bundled_edited(tmp_path, edit)
+    assert problems_of(path) == [f"{path}: sheet ties: row 3: column Signed: '43528' looks like a spreadsheet's day "
+                                 "number for 2019-03-04, not a date: format the column as Text and type 2019-03-04"]
+
+
+def test_fields_without_a_column_are_put_in_the_row_s_id_column(tmp_path):
+    def edit(wb):
+        for row in range(2, wb["sources"].max_row + 1):
+            if _cell(wb, "sources", row, "Tie ID").value == _cell(wb, "ties", 4, "Tie ID").value:
+                for cell in wb["sources"][row]:
+                    cell.value = None
+        for header in ("Announced", "Negotiating", "Signed", "Held", "In force", "Suspended", "Cancelled", "Ended"):
+            _cell(wb, "ties", 5, header).value = None
+
+    path = bundled_edited(tmp_path, edit)
+    lines = problems_of(path)
+    assert f"{path}: sheet ties: row 4: column Tie ID: no row in the sources sheet; every tie cites at least one " \
+           "source" in lines
+    assert f"{path}: sheet ties: row 5: column Tie ID: no date in any date column (Announced … Ended); give at " \
+           "least one" in lines
+    assert all(re.search(r": row \d+: column ", line) for line in lines), lines
+
+
+def test_a_state_the_basemap_lacks_without_geometry_names_the_geometry_column(tmp_path):
+    def edit(wb):
+        row = wb["partners"].max_row + 1
+        for header, value in (("ID", "TKL"), ("Name", "Tokelau"), ("Kind", "state"), ("Anchor longitude", "-171.8"),
+                              ("Anchor latitude", "-9.2")):
+            _cell(wb, "partners", row, header).value = value
+        _cell(wb, "ties", 2, "Partner ID").value = "TKL"
+
+    path = bundled_edited(tmp_path, edit)
+    lines = problems_of(path)
+    tkl = [line for line in lines if "TKL is not a country" in line]
+    assert len(tkl) == 1 and ": column Geometry (GeoJSON; blank: from codes): missing, and TKL" in tkl[0]

@@ -31,6 +31,8 @@ DATA_ERROR = 1  # exit code of bad data (a ValidationError, a DataError)
 
 AUS_RAA = "feature 0 (AUS): tie AUS-RAA"
 STATUSES = ", ".join(Status.values())
+RETRO_HINT = ("; if it entered into force retroactively, before signature, keep the dates and add "
+              "retroactive: true with a note saying so")
 CATEGORIES = "security, economic, diplomatic"
 WGS84 = "is outside WGS84 (lon -180..180, lat -90..90)"
 SWAPPED = " (looks like [lat, lon]; GeoJSON is [lon, lat])"
@@ -127,7 +129,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
     "impossible-date.geojson": (
         DATA_ERROR, [f"{AUS_RAA}: dates.in_force: '2025-02-30' is not a real date (February 2025 has 28 days)"]),
     "reversed-dates.geojson": (
-        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 2021-08-13 is before signed 2022-01-06"]),
+        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 2021-08-13 is before signed 2022-01-06" + RETRO_HINT]),
     "status-contradicts-dates.geojson": (DATA_ERROR, [
         f"{AUS_RAA}: status: signed contradicts the dates: the latest dated step is in_force (2023-08-13)"
     ]),
@@ -135,7 +137,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         DATA_ERROR, [f"{AUS_RAA}: dates.in_force: 2025-12-01 is after the dataset's as_of date 2025-11-30"]),
     # docs/schema.md: negotiating <= signed <= in_force, so negotiating <= in_force when signed is not dated
     "negotiating-after-in-force.geojson": (
-        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 2023-08-13 is before negotiating 2024-01"]),
+        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 2023-08-13 is before negotiating 2024-01" + RETRO_HINT]),
     "unknown-date-step.geojson": (
         DATA_ERROR, [f"{AUS_RAA}: dates.ratified: unknown step; expected one of: {STATUSES}"]),
     "empty-dates.geojson": (DATA_ERROR, [
@@ -200,7 +202,7 @@ CORPUS: dict[str, tuple[int, list[str]]] = {
         DATA_ERROR, ["metadata: focal.id: 'JPZ' is not a country of the bundled basemap; did you mean JPN?"]),
     # a retroactive entry into force (ANZCERTA) needs the flag and a note, and the flag needs that case
     "retroactive-without-flag.geojson": (
-        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28"]),
+        DATA_ERROR, [f"{AUS_RAA}: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28" + RETRO_HINT]),
     "retroactive-without-note.geojson": (DATA_ERROR, [
         f"{AUS_RAA}: note: missing: a retroactive entry into force needs a note saying from when and why"]),
     "retroactive-in-force-after-signature.geojson": (DATA_ERROR, [
@@ -511,7 +513,8 @@ def test_anzcerta_dates_validate_with_the_retroactive_flag_and_not_without():
     tie = tie_of(doc, "AUS-EPA")
     tie["dates"] = {"signed": "1983-03-28", "in_force": "1983-01-01"}  # in force retroactively from 1 January
     assert problem_lines(doc) == [
-        "x.geojson: feature 0 (AUS): tie AUS-EPA: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28"]
+        "x.geojson: feature 0 (AUS): tie AUS-EPA: dates.in_force: in_force 1983-01-01 is before signed 1983-03-28"
+        + RETRO_HINT]
     tie.update(retroactive=True, note="Applied retroactively from 1 January 1983.")
     assert problem_lines(doc) == []
     dataset, _ = check_document(doc, "x.geojson")

@@ -3,7 +3,9 @@
 One reader for everything that needs a country's shape: the map's basemap,
 territories derived from ISO codes, and outlines that must keep every member.
 Also the bundled capitals (``assets/capitals.csv``), the anchor of a state
-whose file gives none. Provenance and licences: data/README.md.
+whose file gives none, and the country names in other languages
+(``assets/country_names.csv``, CLDR's), so a map in Japanese names a group's
+members in Japanese. Provenance and licences: data/README.md.
 """
 
 from __future__ import annotations
@@ -63,6 +65,26 @@ def shapes() -> dict[str, BaseGeometry]:
 def names() -> dict[str, str]:
     """English short names by id ("South Korea", "Türkiye")."""
     return {f["properties"]["id"]: f["properties"].get("name", f["properties"]["id"]) for f in features()}
+
+
+@lru_cache(maxsize=1)
+def _names_by_language() -> dict[str, dict[str, str]]:
+    text = (resources.files("partnermap") / "assets" / "country_names.csv").read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    rows = list(reader)
+    return {lang: {row["id"]: row[lang] for row in rows if row[lang]} for lang in reader.fieldnames[1:]}
+
+
+def name_languages() -> tuple[str, ...]:
+    """The languages basemap countries have names in: English (Natural Earth's), then the table's (CLDR's)."""
+    return ("en", *_names_by_language())
+
+
+def country_name(code: str, lang: str = "en") -> str | None:
+    """A basemap country's name in ``lang`` (English: the basemap's own), or None where there is none."""
+    if lang == "en":
+        return names().get(code)
+    return _names_by_language().get(lang, {}).get(code)
 
 
 def member_points(members: tuple[str, ...]) -> list[BaseGeometry]:

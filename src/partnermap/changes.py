@@ -2,8 +2,11 @@
 
 Partners and ties are matched by id; each change is reported field by field
 (dates step by step, sources by their citation), as text, Markdown (a
-changelog or a pull-request description) or JSON. Territories are not
-compared: they come from codes, and a member list that changes is reported.
+changelog or a pull-request description) or JSON. A territory drawn in the
+file is compared too (another country's polygon pasted in is a change): it is
+reported as ``geometry: changed`` with each side summed up (from codes, or its
+area and bounds), never as coordinates. Territories from codes on both sides
+are not compared: they follow the ids and members, whose changes are reported.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .model import Dataset
+from .model import Dataset, Partner
 
 FORMATS = ("text", "md", "json")
 
@@ -102,6 +105,9 @@ def diff(old: Dataset, new: Dataset) -> tuple[Change, ...]:
         out += _fields("partner", pid, p0[pid], p1[pid])
         if anchors0[pid] != anchors1[pid]:
             out.append(Change("changed", "partner", pid, "anchor", _pair(anchors0[pid]), _pair(anchors1[pid])))
+        territory = _territory_change(old.partner(pid), new.partner(pid))
+        if territory is not None:
+            out.append(territory)
     for tid in t1.keys() - t0.keys():
         if t1[tid][0] in p0:
             out.append(Change("added", "tie", tid, new=t1[tid][1]["title"], partner=t1[tid][0]))
@@ -118,6 +124,45 @@ def diff(old: Dataset, new: Dataset) -> tuple[Change, ...]:
     return tuple(sorted(out, key=lambda c: (order[c.what], kinds[c.kind], c.id)))
 
 
+def _territory_change(a: Partner, b: Partner) -> Change | None:
+    """A change of territory when either side draws its own (``geometry`` in the file), else None."""
+    import shapely
+
+    if a.derived and b.derived:
+        return None
+    ga, gb = a.geometry, b.geometry
+    if shapely.equals_exact(shapely.normalize(ga), shapely.normalize(gb), tolerance=1e-9):
+        return None
+    old, new = territory_summary(a), territory_summary(b)
+    if old == new:
+        new += " (vertices moved)"
+    return Change("changed", "partner", b.id, "geometry", old, new)
+
+
+def territory_summary(p: Partner) -> str:
+    """A territory in words: the codes it comes from, or the drawn shape's parts, area and bounds."""
+    import shapely
+    from pyproj import Geod
+
+    if p.derived:
+        codes = p.territory if len(p.territory) <= 4 else (*p.territory[:3], f"… {len(p.territory)} in all")
+        return f"from codes ({', '.join(codes)})"
+    geom = p.geometry
+    parts = len(shapely.get_parts(geom))
+    area = abs(Geod(ellps="WGS84").geometry_area_perimeter(geom)[0]) / 1e6
+    x0, y0, x1, y1 = geom.bounds
+    return (f"drawn in the file: {parts} part{'s' * (parts != 1)}, {_round3(area):,} km², "
+            f"lon {x0:.1f} to {x1:.1f}, lat {y0:.1f} to {y1:.1f}")
+
+
+def _round3(value: float) -> int:
+    """A number to three significant figures (an area to read, not to compute with)."""
+    if value < 1:
+        return round(value)
+    digits = len(str(int(value)))
+    return int(round(value, 3 - digits))
+
+
 def _pair(anchor: tuple[float, float]) -> str:
     return f"[{anchor[0]}, {anchor[1]}]"
 
@@ -130,6 +175,8 @@ def _line(c: Change) -> str:
         return f"- {who}: {c.old}"
     if c.field == "sources":
         return f"~ {who}: source {'added' if c.new else 'removed'}: {c.new or c.old}"
+    if c.field == "geometry":
+        return f"~ {who}: geometry: changed: {c.old} -> {c.new}"
     before = c.old if c.old is not None else "(none)"
     after = c.new if c.new is not None else "(none)"
     return f"~ {who}: {c.field}: {before} -> {after}"

@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from .dates import PartialDate
-from .errors import Problem
+from .errors import Problem, listing
 from .lifecycle import effective_steps, latest_step, status_on, step_order
 from .model import UNDATED, Dataset, Focal, Partner, Source, Tie, Translations
 from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
@@ -503,7 +503,10 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
             if retroactive and late is Status.IN_FORCE and early in (Status.SIGNED, Status.NEGOTIATING):
                 continue  # the documented exception: in force retroactively, before signature
             if found[early].compare(found[late]) > 0:
-                ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}")
+                retro = (late is Status.IN_FORCE and early in (Status.SIGNED, Status.NEGOTIATING) and not retroactive)
+                hint = ("; if it entered into force retroactively, before signature, keep the dates and add "
+                        "retroactive: true with a note saying so") if retro else ""
+                ctx.add(f"dates.{late}", f"{late} {found[late]} is before {early} {found[early]}{hint}")
                 ok = False
     steps.sort(key=cmp_to_key(step_order))  # lifecycle order: "2017" in force after signed 2017-01-26
     return tuple(steps) if ok else None
@@ -779,7 +782,7 @@ def _whole_file(ctx: _Ctx, drafts: list[_Draft], focal: Focal | None) -> list[Pa
         before = ctx.count
         unknown = [m for m in d.members if m not in known]
         if unknown:
-            ctx.add("members", f"not countries of the basemap nor partners in this file: {', '.join(unknown)}")
+            ctx.add("members", f"not countries of the basemap nor partners in this file: {listing(unknown)}")
         if focal_id in d.members:
             ctx.add("members", f"lists the focal country {focal_id}; leave it out (the members are the others)")
         if d.pid and d.pid in d.members:
@@ -788,7 +791,7 @@ def _whole_file(ctx: _Ctx, drafts: list[_Draft], focal: Focal | None) -> list[Pa
             ctx.tie = tie.id
             unknown = [p for p in tie.parties if p not in known]
             if unknown:
-                ctx.add("parties", f"not countries of the basemap nor partners in this file: {', '.join(unknown)}")
+                ctx.add("parties", f"not countries of the basemap nor partners in this file: {listing(unknown)}")
             if focal_id in tie.parties:
                 ctx.add("parties", f"lists the focal country {focal_id}; leave it out (the parties are the others)")
         ctx.tie = None

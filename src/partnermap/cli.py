@@ -157,7 +157,8 @@ def filter_options(func):
 def lang_option(func):
     return click.option("--lang", default="en", show_default=True, metavar="LANG",
                         help="Language of every label and of the data's texts where it has them "
-                             "(en, ja, or any language the data carries; English fills the gaps).")(func)
+                             "(en, ja, or any language the data carries; English fills the gaps, with one "
+                             "warning line; any other language is refused).")(func)
 
 
 def theme_option(default: str):
@@ -392,7 +393,9 @@ def new(focal, output, force) -> None:
 @click.argument("new")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="md: a changelog or pull-request description.")
-@click.option("--exit-code", "exit_code", is_flag=True, help="Exit 1 when the files differ, as git diff does.")
+@click.option("--exit-code", "exit_code", is_flag=True,
+              help="Exit 1 when the files differ, as git diff does (bad data is exit 1 too, with its problems on "
+                   "stderr: validate both files first to tell them apart).")
 def diff_(old, new, fmt, exit_code) -> None:
     """Show the partners and ties added, removed and changed from OLD to NEW, field by field."""
     from .changes import diff, format_diff
@@ -419,7 +422,8 @@ def sources(path, fmt, curation, selection) -> None:
 
 
 @main.command()
-@lang_option
+@click.option("--lang", default="en", show_default=True, metavar="LANG",
+              help="Language of the labels: a language with a catalog (en, ja).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table or json.")
 def types(lang, fmt) -> None:

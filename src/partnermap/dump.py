@@ -107,18 +107,23 @@ def dumps(dataset: Dataset, *, derived: bool = True) -> str:
 def to_geodataframe(dataset: Dataset):
     """One row per partner, for analysis in a notebook (``.explore()``, joins, ``to_file``).
 
-    Columns: id, name, name_ja, kind, relationship, members, one count column
-    per category (ties not ended), the tie ids, and the territory (EPSG:4326).
+    Columns: id, name, one ``name_<lang>`` per language the file's partner names
+    come in (``name_ja``; None where a partner has none), kind, relationship,
+    members, one count column per category (ties not ended), the tie ids, and
+    the territory (EPSG:4326).
     """
     import geopandas as gpd
 
     from .vocab import TERMINAL_STATUSES, Category
 
+    langs = sorted({lg for p in dataset.file.partners for f, lg, _ in p.translations if f == "name"})
     rows = []
     for p in dataset.partners:
         live = [t for t in p.ties if t.status not in TERMINAL_STATUSES]
         rows.append({
-            "id": p.id, "name": p.name, "name_ja": p.name_ja, "kind": p.kind.value,
+            "id": p.id, "name": p.name,
+            **{f"name_{lg}": p.text("name", lg) if p.has_text("name", lg) else None for lg in langs},
+            "kind": p.kind.value,
             "relationship": p.relationship.value, "members": ",".join(p.members),
             **{c.value: sum(t.category is c for t in live) for c in Category},
             "ties": ",".join(t.id for t in p.ties), "geometry": p.geometry,

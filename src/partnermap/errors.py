@@ -64,6 +64,15 @@ class Problem:
         return f"{': '.join(where)}: {self.message}"
 
 
+def listing(items, limit: int = 10) -> str:
+    """Items in a one-line message: at most ``limit``, then "… and N more", so a long list is cut
+    between items (never mid-item, as a line cut at a fixed length would be)."""
+    items = [str(i) for i in items]
+    if len(items) <= limit:
+        return ", ".join(items)
+    return ", ".join(items[:limit]) + f" … and {len(items) - limit} more"
+
+
 class ValidationError(DataError):
     """A partner file failed validation; carries every problem found, not just the first."""
 

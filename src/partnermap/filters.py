@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .dates import PartialDate
-from .errors import EmptySelection, UsageError
+from .errors import EmptySelection, UsageError, listing
 from .gcpause import without_gc
 from .lifecycle import reached, status_on
 from .model import Dataset, Partner, Tie
@@ -161,8 +161,8 @@ def resolve_partners(dataset: Dataset, wanted: Iterable[str]) -> frozenset[str]:
         else:
             unknown.append(str(w))
     if unknown:
-        shown = ", ".join(repr(u[:40]) for u in unknown[:5])
-        choices = ", ".join(sorted(p.id for p in dataset.partners))
+        shown = listing((repr(u[:40]) for u in unknown), limit=5)
+        choices = listing(sorted(p.id for p in dataset.partners), limit=30)
         raise UsageError(f"unknown partner {shown}; give an id or an English name, one of: {choices}")
     return frozenset(out)
 
@@ -228,5 +228,5 @@ def select(dataset: Dataset, selection: Selection | None = None, **kwargs) -> Da
         raise EmptySelection(f"{dataset.source}: no ties match {sel.describe() or 'the selection'}")
     return dataclasses.replace(
         dataset, partners=tuple(partners), view_date=view_day, changes_since=changes_day,
-        selection=sel if sel != Selection() else None,
+        selection=sel if sel != Selection() else None, whole=dataset.file,
     )

@@ -4,7 +4,10 @@ A catalog has the sections ``category``, ``type``, ``status``, ``kind``,
 ``nature``, ``relationship``, ``standing`` and ``ui``. English is complete and
 is the fallback, string by string: a catalog may be partial, and a language
 the data carries (``title_pt`` …) but no catalog has still works, with English
-labels. ``missing`` counts what fell back, so a command can say so in one line.
+labels. Which languages exist is decided once, on the whole file (a filtered
+view answers for its file); a language neither a catalog nor the data has is
+refused. ``fallback_warning`` counts what fell back, so a command says so in
+one line, once.
 
 Adding a language: copy ``locales/en.json`` to ``locales/<lang>.json`` and
 translate the values (keys stay English); ``tests/test_i18n.py`` checks that
@@ -22,7 +25,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from .errors import UsageError, listing
 from .vocab import Category, Kind, Nature, Relationship, Standing, Status, TieType
 
 if TYPE_CHECKING:
@@ -97,28 +100,53 @@ def words(lang: str = "en") -> Words:
 
 
 def data_languages(dataset: Dataset) -> frozenset[str]:
-    """Languages the data carries text in (``name_ja`` …), besides English."""
-    langs = set(dataset.languages) | set(dataset.focal.languages)
-    for p in dataset.partners:
+    """Languages the data carries text in (``name_ja`` …), besides English.
+
+    Decided on the whole file, never on a filtered view: ``--category security``
+    must not make a language the file carries unknown because the view's ties
+    happen to lack it.
+    """
+    whole = dataset.file
+    langs = set(whole.languages) | set(whole.focal.languages)
+    for p in whole.partners:
         langs |= p.languages
         for t in p.ties:
             langs |= t.languages
     return frozenset(langs)
 
 
-def check_lang(lang: str, dataset: Dataset | None = None) -> str:
-    """``lang`` if a catalog or the data has it (case-insensitive), else a usage error naming the choices."""
+def check_lang(lang: str, dataset: Dataset | None = None, also: Iterable[str] = ()) -> str:
+    """``lang`` if a catalog or the (whole) data has it, case-insensitive; else a usage error naming the choices.
+
+    A language neither has is refused rather than drawn all in English under another name.
+    ``also``: languages the command's own texts carry besides the data (a story's ``headline_fr``).
+    """
     if not isinstance(lang, str) or not LANG_TAG.fullmatch(lang.lower() if lang else ""):
         raise UsageError(f"--lang {str(lang)[:20]!r}: give a language code such as en or ja")
-    known = set(languages()) | (set(data_languages(dataset)) if dataset is not None else set())
-    for k in known:
+    catalogs = set(languages())
+    carried = (set(data_languages(dataset)) if dataset is not None else set()) | set(also)
+    carried -= catalogs
+    for k in catalogs | carried:
         if k.lower() == lang.lower():
             return k
-    raise UsageError(f"unknown language {lang!r}; choose from: {', '.join(sorted(known))}")
+    where = ", ".join(sorted(catalogs))
+    if carried:
+        where += f"; the data's texts also in: {listing(sorted(carried))}"
+    raise UsageError(f"unknown language {lang!r}: no catalog and no text in the data; choose from: {where}")
+
+
+def _bundled_name(record: object, lang: str) -> bool:
+    """Whether a country's name in ``lang`` comes from the bundled country names."""
+    from .basemap import country_name
+
+    return bool(getattr(record, "is_country", False)) and country_name(record.id, lang) is not None
 
 
 def missing_data_texts(dataset: Dataset, lang: str) -> tuple[int, int]:
-    """(texts with no ``lang`` version, texts in all) among the names, titles, summaries and notes shown."""
+    """(texts with no ``lang`` version, texts in all) among the names, titles, summaries and notes shown.
+
+    A state's name the file lacks in ``lang`` but the bundled country names have is not missing.
+    """
     if lang == "en":
         return 0, 0
     records: list[tuple[object, Iterable[str]]] = [(dataset.focal, ("name",)), (dataset, ("title",))]
@@ -131,24 +159,52 @@ def missing_data_texts(dataset: Dataset, lang: str) -> tuple[int, int]:
             if getattr(record, f, None) is None:
                 continue
             total += 1
-            missing += not record.has_text(f, lang)
+            missing += not record.has_text(f, lang) and not (f == "name" and _bundled_name(record, lang))
     return missing, total
 
 
+def missing_country_names(dataset: Dataset, lang: str) -> tuple[int, int]:
+    """(basemap countries named in English for want of a ``lang`` name, countries named) among the
+    members and parties that are no partner of the view (popups list them by name)."""
+    from .basemap import country_name
+
+    if lang == "en":
+        return 0, 0
+    partners = {p.id for p in dataset.partners}
+    named = {m for p in dataset.partners for m in p.members} | {x for t in dataset.ties for x in t.parties}
+    named = {c for c in named - partners if country_name(c) is not None}
+    return sum(1 for c in named if country_name(c, lang) is None), len(named)
+
+
 def fallback_warning(dataset: Dataset, lang: str) -> str | None:
-    """One line saying how much fell back to English under ``--lang``, or None when nothing did."""
+    """One line saying how much of ``dataset`` (what one command shows) falls back to English under
+    ``--lang``, or None when nothing does. Each command issues it once (``warn_fallback``)."""
     if lang == "en":
         return None
     w = words(lang)
     data_missing, data_total = missing_data_texts(dataset, lang)
-    if not w.missing and not data_missing:
-        return None
+    names_missing, names_total = missing_country_names(dataset, lang)
     parts = []
     if w.missing:
         parts.append(f"{w.missing} of {w.total} labels")
     if data_missing:
         parts.append(f"{data_missing} of {data_total} texts in the data")
+    if names_missing:
+        parts.append(f"{names_missing} of {names_total} country names")
+    if not parts:
+        return None
     return f"--lang {lang}: {' and '.join(parts)} have no {lang} version; English is shown for them"
+
+
+def warn_fallback(dataset: Dataset, lang: str) -> None:
+    """Issue ``fallback_warning`` (a ``PartnermapWarning``: one ``Warning:`` line on the command line)."""
+    import warnings
+
+    from .errors import PartnermapWarning
+
+    warning = fallback_warning(dataset, lang)
+    if warning:
+        warnings.warn(PartnermapWarning(warning), stacklevel=3)
 
 
 def vocabulary(lang: str = "en") -> dict[str, list[dict[str, str]]]:

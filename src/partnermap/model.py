@@ -121,9 +121,17 @@ class Tie(_Translatable):
 class _Named(_Translatable):
     __slots__ = ()
     name: str
+    id: str
+    is_country = False  # a state: named from the bundled country names where the file gives no name in a language
 
     def label(self, lang: str = "en") -> str:
-        """The name in ``lang``, or the English name where none is given."""
+        """The name in ``lang``: the file's, else (a country) the bundled name in ``lang``, else the English name."""
+        if lang != "en" and self.is_country and not self.has_text("name", lang):
+            from .basemap import country_name
+
+            found = country_name(self.id, lang)
+            if found:
+                return found
         return self.text("name", lang)
 
     @property
@@ -155,6 +163,10 @@ class Partner(_Named):
     short_name: str | None = None  # what the map labels it ("EU", "Quad"); the name where absent
 
     @property
+    def is_country(self) -> bool:
+        return self.kind is Kind.STATE
+
+    @property
     def geometry(self) -> BaseGeometry:
         if self.shape is not None:
             return self.shape
@@ -181,6 +193,7 @@ class Focal(_Named):
     anchor: Point
     translations: Translations = ()
     anchor_derived: bool = False  # the bundled capital, not written in the file
+    is_country = True
 
 
 @dataclass(frozen=True)
@@ -201,6 +214,14 @@ class Dataset(_Translatable):
     changes_since: dt.date | None = None
     # The filters a view was selected with (a filters.Selection; None: the whole file).
     selection: object | None = field(default=None, compare=False)
+    # The whole file a view was selected from (None: this is the whole file). Whatever holds
+    # for the file and not just the view (which languages it carries) is decided on it.
+    whole: Dataset | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def file(self) -> Dataset:
+        """The whole file (this dataset itself unless it is a filtered view)."""
+        return self.whole or self
 
     @property
     def shown_date(self) -> dt.date:

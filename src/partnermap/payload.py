@@ -18,8 +18,7 @@ from functools import lru_cache
 
 import shapely
 
-from .basemap import member_points
-from .basemap import names as basemap_names
+from .basemap import country_name, member_points
 from .basemap import shapes as basemap_shapes
 from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
@@ -67,7 +66,7 @@ def _source_record(s: Source) -> dict:
 
 def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:
     p = by_id.get(pid)
-    return p.label(lang) if p else basemap_names().get(pid, pid)
+    return p.label(lang) if p else (country_name(pid, lang) or country_name(pid) or pid)
 
 
 def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:

@@ -93,6 +93,9 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     if not p.exists():
         raise UsageError(f"{name}: no such file")
     if p.is_dir():
+        if (p / "partners.csv").is_file():
+            raise UsageError(f"{name}: is a folder of CSV tables, not a partner file; read it with "
+                             f"partnermap import {name} -o partners.geojson")
         raise UsageError(f"{name}: is a directory, expected a .geojson file")
     if not p.is_file():
         raise UsageError(f"{name}: not a regular file (a pipe or device); save the data to a file first")
@@ -107,7 +110,21 @@ def read_json(path: str | os.PathLike[str]) -> Any:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
     if len(raw) > MAX_BYTES:
         raise ValidationError([Problem(name, f"file is larger than {MAX_BYTES} bytes; {limit}")])
+    _refuse_archive(raw, name)
     return parse_json(raw, name)
+
+
+def _refuse_archive(raw: bytes, name: str) -> None:
+    """A workbook (or another zip) given where a partner file was expected: say what it is, and what reads it."""
+    if not raw.startswith(b"PK\x03\x04"):
+        return
+    if b"xl/workbook.xml" in raw:
+        raise UsageError(f"{name}: this is a workbook, not a partner file; read it with "
+                         f"partnermap import {name} -o partners.geojson")
+    if b"application/vnd.oasis.opendocument.spreadsheet" in raw[:200]:
+        raise UsageError(f"{name}: this is an OpenDocument spreadsheet; save it as .xlsx, then "
+                         "partnermap import it")
+    raise UsageError(f"{name}: this is a zip archive, not a partner file (GeoJSON text)")
 
 
 def parse_json(raw: bytes, name: str = "<bytes>") -> Any:

@@ -392,7 +392,8 @@ def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme
     from .scenes import legend_catalog
     from .static import draw_figure, figure_bytes
 
-    base = scene(dataset, lang=lang, theme=theme, title=story.title_in(lang), subtitle="")
+    base = scene(dataset, lang=lang, theme=theme, title=story.title_in(lang), subtitle="", warn=False,
+                 languages=tuple(story.languages()))
     data = payload(base, dataset)
     index = {tie_id: i for i, tie_id in enumerate(data["ties"]["id"])}
     w = words(lang)

@@ -15,16 +15,14 @@ twin ``rules.js``); the encoding is documented in docs/scene.md, and
 from __future__ import annotations
 
 import math
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 
 from . import rules
 from .basemap import shapes as basemap_shapes
-from .errors import PartnermapWarning
 from .gcpause import without_gc
 from .geo import POLAR_LAT, Window, link_path
-from .i18n import Words, check_lang, fallback_warning, words
+from .i18n import Words, check_lang, warn_fallback, words
 from .labels import (
     FOCAL_PRIORITY,
     GROUPING_PRIORITY,
@@ -468,19 +466,22 @@ def _window_geometries(partners: list[Partner], window: Window) -> dict:
 
 @without_gc
 def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
-          subtitle: str | None = None, where: str = "credit", focus: tuple[str, ...] = ()) -> Scene:
+          subtitle: str | None = None, where: str = "credit", focus: tuple[str, ...] = (),
+          warn: bool = True, languages: tuple[str, ...] = ()) -> Scene:
     """The scene of a selected view (see the module docstring). ``where``: the credit's source note key.
 
     ``focus``: partner ids (states, organisations, groups) a story step is about: the extent
     closes in on them and the focal country, and everything else is drawn muted.
+    ``warn``: say what falls back to English (``i18n.fallback_warning``); a caller drawing
+    several scenes (a deck, a story) says it once for them all and passes False.
+    ``languages``: those the caller's own texts carry besides the data (a story's), accepted too.
     """
-    lang = check_lang(lang, view)
+    lang = check_lang(lang, view, also=languages)
     w = words(lang)
     look = get_theme(theme)
     title, subtitle = check_text(title, "title"), check_text(subtitle, "subtitle")
-    warning = fallback_warning(view, lang)
-    if warning:
-        warnings.warn(PartnermapWarning(warning), stacklevel=3)  # past without_gc: the caller of scene()
+    if warn:
+        warn_fallback(view, lang)
     window = Window.centred_on(view.focal.anchor[0])
     focal_anchor = window.point(view.focal.anchor)
     shapes = basemap_shapes()

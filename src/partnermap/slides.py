@@ -24,7 +24,7 @@ from .cite import sources_of
 from .dates import PartialDate
 from .errors import EmptySelection, UsageError
 from .filters import Selection, select
-from .i18n import Words, check_lang, words
+from .i18n import Words, check_lang, warn_fallback, words
 from .model import Dataset
 from .scenes import Scene, scene
 from .static import draw_figure, figure_bytes
@@ -166,6 +166,7 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
     ``progress(done, total, label)`` is called once per slide, after it is made.
     """
     lang = check_lang(lang, dataset)
+    warn_fallback(dataset, lang)  # once for the deck: every slide shows part of this dataset
     w = words(lang)
     look = get_theme(theme)
     deck_title = check_text(title, "title") or dataset.text("title", lang)
@@ -185,7 +186,7 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
         return "\n\n".join([text, *skipped.get(i, [])])[:NOTES_LIMIT]
 
     prs = dk.new_presentation()
-    overview = scene(dataset, lang=lang, theme=theme, where="credit_notes")
+    overview = scene(dataset, lang=lang, theme=theme, where="credit_notes", warn=False)
     lines = [f"{w.ui('focal')}: {dataset.focal.label(lang)}", w.ui("as_of_date", date=dataset.shown_date.isoformat())]
     if overview.subtitle:
         lines.insert(1, overview.subtitle)
@@ -200,7 +201,7 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
     if progress:
         progress(1, total, deck_title)
     for i, v in enumerate(shown, start=1):
-        sc = scene(v.data, lang=lang, theme=theme, title=v.title, where="credit_notes")
+        sc = scene(v.data, lang=lang, theme=theme, title=v.title, where="credit_notes", warn=False)
         png = _figure_png(v.data, sc, dpi, dk.map_size_inches())
         dk.map_slide(prs, title=v.title, png=png, alt=sc.description, notes=with_skips(notes_for(v.data, sc, lang), i),
                      theme=look)

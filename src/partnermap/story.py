@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import EmptySelection, Problem, UsageError, ValidationError
 from .filters import Selection, resolve_partners, select
-from .i18n import LANG_TAG, check_lang
+from .i18n import LANG_TAG, check_lang, warn_fallback
 from .model import Dataset
 from .scenes import Scene, scene
 from .text import markdown_subset
@@ -209,8 +209,9 @@ def read_story(path: str | os.PathLike[str]) -> Story:
 
 def plan(story: Story, dataset: Dataset, *, lang: str = "en", theme: str = "light") -> list[StepView]:
     """Every step's view and scene; every problem with the data at once, each naming its line."""
-    langs = set(story.languages())
-    lang = check_lang(lang, dataset) if lang not in langs else lang
+    langs = tuple(sorted(story.languages()))
+    lang = check_lang(lang, dataset, also=langs)
+    warn_fallback(dataset, lang)  # once for the story, not once per step
     problems: list[Problem] = []
     all_ties = {t.id for t in dataset.ties}
     out: list[StepView] = []
@@ -253,7 +254,8 @@ def plan(story: Story, dataset: Dataset, *, lang: str = "en", theme: str = "ligh
             problems.append(Problem(story.path, f"cite: {', '.join(hidden)} is not in this step's view; "
                                                 "widen the view or cite what it shows", line=step.line_of("cite")))
             continue
-        sc = scene(view, lang=lang, theme=theme, title=step.headline_in(lang), subtitle="", focus=focus)
+        sc = scene(view, lang=lang, theme=theme, title=step.headline_in(lang), subtitle="", focus=focus, warn=False,
+                   languages=langs)
         out.append(StepView(step, view, sc, step.headline_in(lang), markdown_subset(step.text_in(lang))))
     if problems:
         raise ValidationError(problems)
