@@ -13,11 +13,14 @@ import dataclasses
 import json
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .model import Dataset, Source
 from .text import bibtex, bibtex_url, markdown_url, safe_url
 from .text import markdown as md
+
+if TYPE_CHECKING:  # the records are only annotations here: `partnermap --help` imports this module
+    from .model import Dataset, Source
 
 FORMATS = ("md", "bibtex", "csl-json")
 

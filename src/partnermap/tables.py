@@ -13,10 +13,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from .model import Dataset
 from .text import clip, csv_text, terminal
 from .vocab import Category, Status
+
+if TYPE_CHECKING:  # the records are only annotations here: `partnermap --help` imports this module
+    from .model import Dataset
 
 FORMATS = ("table", "csv", "json")
 STEP_COLUMNS = tuple(Status.values())  # announced, negotiating, signed, held, in_force, suspended, cancelled, ended
