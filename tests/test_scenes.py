@@ -93,7 +93,8 @@ def test_legend_lists_only_what_is_drawn(bundled):
     sc = scene(select(bundled, categories=["economic"]))
     keys = [e.key for e in sc.legend]
     assert "security" not in keys and "economic" in keys and "friction" in keys
-    assert keys[0] == "focal" and keys[-1] == "width"
+    main = [k for k in keys if not k.startswith(("grouping:", "note:"))]
+    assert keys[0] == "focal" and main[-1] == "width" and keys[len(main)] == "note:organisation"
 
 
 def test_legend_goes_where_it_covers_least(japan):

@@ -44,8 +44,8 @@ def by_gid(fig, prefix: str) -> dict:
 
 
 def legend_texts(fig) -> list[str]:
-    (ax,) = fig.axes
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+    """The legend's rows in order, each label unwrapped (rows are wrapped into lines as in the browser)."""
+    return [" ".join(t.get_text().split()) for t in by_gid(fig, "legend:").values()]
 
 
 def category_entries(fig, lang: str = "en") -> set[str]:
