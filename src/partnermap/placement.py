@@ -25,7 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 CORNERS = ("bottom-right", "bottom-left", "top-right")  # top-left holds the title
-LAYOUTS = ("columns", "stacked")  # groupings beside what lines mean, or below them in a grid
+# The legend's shapes: the groupings beside what colours and lines mean (columns), below them
+# in a grid (stacked: narrow and tall), or beside them with those rows in two columns (wide:
+# short). The wide layout splits the first part after ``wide_split`` rows.
+LAYOUTS = ("columns", "stacked", "wide")
 GROW_STEPS = (0.0, 0.08, 0.16, 0.25, 0.35)  # share of the view added on the legend's side, until it is free
 GRID = 2  # groupings per row in a stacked legend
 
@@ -125,6 +128,11 @@ def split(rows: Sequence[Row]) -> tuple[list[Row], list[Row]]:
     return [r for r in rows if r not in side], side
 
 
+def wide_split(n: int) -> int:
+    """How many of ``n`` rows of the first part go in its first column in the wide layout (rows.js: the same)."""
+    return -(-n // 2)
+
+
 def legend_size_em(rows: Sequence[Row], layout: str, summary: bool = False) -> tuple[float, float]:
     """The legend's width and height in ems of its type, for ``layout``; ``summary``: the browser's fold line."""
     main, side = split(rows)
@@ -133,7 +141,12 @@ def legend_size_em(rows: Sequence[Row], layout: str, summary: bool = False) -> t
         return (max((r.width_em for r in rs), default=0.0), sum(r.height_em for r in rs))
 
     mw, mh = column(main)
-    if layout == "stacked":
+    if layout == "wide":
+        k = wide_split(len(main))
+        (aw, ah), (bw, bh), (sw, sh) = column(main[:k]), column(main[k:]), column(side)
+        cols = [c for c in ((aw, ah), (bw, bh), (sw, sh)) if c[0]]
+        w, h = sum(c[0] for c in cols) + COL_GAP_EM * (len(cols) - 1), max(c[1] for c in cols)
+    elif layout == "stacked":
         notes = [r for r in side if not r.swatch]
         cells = [r for r in side if r.swatch]
         cell_w = max((r.width_em for r in cells), default=0.0)
@@ -179,11 +192,17 @@ class Mark:
 
 @dataclass(frozen=True)
 class Area:
-    """A territory's bounding box (x0, y0, x1, y1): charged by the share a panel covers."""
+    """A territory (a shapely geometry in the window, simplified): charged by the share of it a panel covers."""
 
-    box: tuple[float, float, float, float]
+    shape: object
     weight: float
 
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return tuple(self.shape.bounds)
+
+
+NOISE = 0.02  # a panel over less than this share of a territory (a sliver of its coast) covers nothing
 
 @dataclass(frozen=True)
 class Fonts:
@@ -195,6 +214,14 @@ class Fonts:
     web_label: float
     web_font: float
 
+
+def info_size_em(credit: str, table: str, map_width_em: float) -> tuple[float, float]:
+    """The browser's table-and-credit panel (partnermap.css .pm-table, .pm-credit), in ems of the
+    map's type: the table's summary line above the credit, which wraps at 38% of the map's width."""
+    credit_w = min(0.38 * map_width_em, text_em(credit) * 0.72 + 0.8)
+    lines = math.ceil((text_em(credit) * 0.72 + 0.8) / max(1.0, credit_w))
+    table_w = text_em(table) * 1.0 + 2.4
+    return (max(credit_w, table_w), 2.3 + 0.8 + lines * 0.72 * 1.3 + 0.4)
 
 @dataclass(frozen=True)
 class Placement:
@@ -259,6 +286,12 @@ class _Frame:
         fy = mercator(y) if self.merc else y
         return ((x - self.view[0]) * self.scale, (fy - self.view[2]) * self.scale)
 
+    def to_lonlat(self, u: float, v: float) -> tuple[float, float]:
+        y = self.view[2] + v / self.scale
+        if self.merc:
+            y = math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+        return (self.view[0] + u / self.scale, y)
+
     def rect(self, corner: str, w: float, h: float, below: float = 0.0) -> tuple[float, float, float, float]:
         m = self.margin
         right, top = corner.endswith("right"), corner.startswith("top")
@@ -272,7 +305,7 @@ class _Frame:
         return (u0, v0, u0 + w, v1)
 
 
-def _frames(extent, west: float, fonts: Fonts, info_em: tuple[float, float]) -> list[_Frame]:
+def _frames(extent, west: float, fonts: Fonts, info: tuple[str, str]) -> list[_Frame]:
     _, sw, sh, _ = STATIC_FRAME
     pc = fit_extent(extent, sh / sw, west)
     static = _Frame(sw, sh, (pc[0], pc[1], pc[2], pc[3]), sw / (pc[1] - pc[0]), False, fonts.static_legend,
@@ -280,12 +313,13 @@ def _frames(extent, west: float, fonts: Fonts, info_em: tuple[float, float]) -> 
     _, ww, wh, _ = WEB_FRAME
     view, scale = web_view(extent, (ww, wh), 10.0)
     f = fonts.web_font
+    info_em = info_size_em(info[0], info[1], ww / f)
     web = _Frame(ww, wh, view, scale, True, fonts.web_legend, fonts.web_label, 10.0,
                  10 + 44 + 10 + f * 2.4 + 4, 28.0, (info_em[0] * f, info_em[1] * f))
     return [static, web]
 
 
-SAFETY = 0.5  # ems of legend type kept clear around a panel: estimates are estimates
+SAFETY = 0.25  # ems of legend type kept clear around a panel: estimates are estimates
 
 
 def _cost(frame: _Frame, rect: tuple[float, float, float, float], marks: Sequence[Mark],
@@ -303,14 +337,15 @@ def _cost(frame: _Frame, rect: tuple[float, float, float, float], marks: Sequenc
         b0, b1 = (v - half, v + half) if w else (v - 2, v + 2)
         if a0 < u1 and a1 > u0 and b0 < v1 and b1 > v0:
             out[m.rank] += m.weight
-    for a in areas:
-        x0, y0, x1, y1 = a.box
-        p0, q0 = frame.to_frame(x0, y0)
-        p1, q1 = frame.to_frame(x1, y1)
-        ox = max(0.0, min(u1, p1) - max(u0, p0))
-        oy = max(0.0, min(v1, q1) - max(v0, q0))
-        if ox and oy:
-            out[IMPORTANT] += a.weight * ox * oy / max(1e-9, (p1 - p0) * (q1 - q0))
+    if areas:
+        import shapely
+
+        (x0, y0), (x1, y1) = frame.to_lonlat(u0, v0), frame.to_lonlat(u1, v1)
+        near = [a for a in areas if a.box[0] < x1 and a.box[2] > x0 and a.box[1] < y1 and a.box[3] > y0]
+        if near:
+            shapes = [a.shape for a in near]
+            share = shapely.area(shapely.intersection(shapes, shapely.box(x0, y0, x1, y1))) / shapely.area(shapes)
+            out[IMPORTANT] += sum(a.weight * f for a, f in zip(near, share, strict=True) if f > NOISE)
     return out[0], out[1]
 
 
@@ -326,7 +361,8 @@ def _grown(extent, corner: str, share: float, west: float, vertical: bool):
 
 
 def place(rows: Sequence[Row], extent: tuple[float, float, float, float], west: float, marks: Sequence[Mark],
-          areas: Sequence[Area], fonts: Fonts, info_em: tuple[float, float] = (22.0, 5.5)) -> Placement:
+          areas: Sequence[Area], fonts: Fonts, info: tuple[str, str] = ("", "")) -> Placement:
+    """``info``: the credit line and the table's summary (the browser's bottom panel)."""
     """The corners, legend layout and (perhaps widened) extent that cover least (see the module docstring)."""
     sizes = {layout: legend_size_em(rows, layout) for layout in LAYOUTS}
     web_sizes = {layout: legend_size_em(rows, layout, summary=True) for layout in LAYOUTS}
@@ -335,7 +371,7 @@ def place(rows: Sequence[Row], extent: tuple[float, float, float, float], west: 
         for corner in CORNERS:
             for vertical in ((True, False) if share else (True,)):
                 ext = _grown(extent, corner, share, west, vertical)
-                frames = _frames(ext, west, fonts, info_em)
+                frames = _frames(ext, west, fonts, info)
                 infos = ("bottom-left",) if corner == "bottom-right" else (
                     ("bottom-right",) if corner == "bottom-left" else ("bottom-left", "bottom-right"))
                 for layout in LAYOUTS:

@@ -34,8 +34,8 @@ from .labels import (
     territory_label_point,
 )
 from .model import Dataset, Partner, Point, Tie
-from .text import check_text
 from .placement import fit_extent  # noqa: F401  (renderers fit the scene's extent to their frame with it)
+from .text import check_text
 from .theme import GROUPING_STYLES, HQ_MARKERS, Theme, get_theme
 from .vocab import Category, Kind, Nature
 
@@ -288,6 +288,18 @@ def description(dataset: Dataset, w: Words, n_ties: int, n_partners: int,
                 breakdown=breakdown)
 
 
+def _main_parts(geom) -> list:
+    """The main parts of a territory (see ``MAIN_PART_FRACTION``), simplified for placement's overlap tests."""
+    import shapely
+
+    parts = shapely.get_parts(geom)
+    if not len(parts):
+        return []
+    areas = shapely.area(parts)
+    largest = areas.max()
+    return [shapely.simplify(p, 0.25) for p, a in zip(parts, areas, strict=True) if a >= MAIN_PART_FRACTION * largest]
+
+
 def _main_bounds(geom) -> list[tuple[float, float, float, float]]:
     import shapely
 
@@ -341,9 +353,10 @@ def grouping_styles(groupings: list[tuple[str, str]]) -> dict[str, tuple[int, st
 
 
 def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: Dataset, w: Words,
-                   theme: Theme) -> tuple[LegendEntry, ...]:
+                   theme: Theme, partners: tuple[PartnerMark, ...] = ()) -> tuple[LegendEntry, ...]:
     """The rows for ``rules.legend_keys`` (plus one row per grouping), in ``rules.legend_rows``'
-    order, each sample as it is drawn."""
+    order, each sample as it is drawn (a pending fill's hatching in its category's colour when
+    every pending partner shares one)."""
     style = theme.rules_style()
     cat_colors = style["category"]
     rows: list[LegendEntry] = []
@@ -357,7 +370,9 @@ def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: D
             rows.append(LegendEntry(key, w.ui("contested"), Swatch("fill", style["contested"], theme.fill_contested,
                                                                     dash="contested", hatch=True)))
         elif key == "pending_fill":
-            rows.append(LegendEntry(key, w.ui("pending_fill"), Swatch("fill", theme.text, theme.fill_min, hatch=True)))
+            pending = {m.fill for m in partners if m.pending and m.fill in cat_colors}
+            color = cat_colors[pending.pop()] if len(pending) == 1 else theme.text
+            rows.append(LegendEntry(key, w.ui("pending_fill"), Swatch("fill", color, theme.fill_min, hatch=True)))
         elif key == "in_effect":
             rows.append(LegendEntry(key, w.ui("in_force"), Swatch("line", theme.text)))
         elif key == "pending":
@@ -387,12 +402,12 @@ def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: D
 def legend_catalog(sc: Scene, dataset: Dataset) -> dict[str, dict]:
     """Every legend row the browser may need as toggles change what is drawn, by key."""
     keys = [k for k in rules.LEGEND_ORDER if dataset.changes_since is not None or k not in ("changed", "unchanged")]
-    entries = legend_entries([*keys, "width"], sc.groups, dataset, words(sc.lang), get_theme(sc.theme))
+    entries = legend_entries([*keys, "width"], sc.groups, dataset, words(sc.lang), get_theme(sc.theme), sc.partners)
     return {e.key: e.to_dict() for e in entries}
 
 
 def _placement(sc_parts: dict, legend: tuple[LegendEntry, ...], look: Theme, extent, west: float,
-               states: list[Partner], shifted: dict, focal_boxes: list) -> placement.Placement:
+               states: list[Partner], shifted: dict, focal_boxes: list, info: tuple[str, str]) -> placement.Placement:
     """What the legend and panels must leave free, weighted, and where they go (``placement.place``)."""
     P, M = placement.IMPORTANT, placement.MINOR
     focal: FocalMark = sc_parts["focal"]
@@ -411,12 +426,11 @@ def _placement(sc_parts: dict, legend: tuple[LegendEntry, ...], look: Theme, ext
             marks.append(placement.Mark(*g.label_point, 10.0, P, placement.text_em(g.label)))
     marks += [placement.Mark(*pt, 1.0, M) for lk in sc_parts["links"] for pt in lk.path[::4]]
     labelled = {m.id for m in sc_parts["partners"] if m.label}
-    areas = [placement.Area((b[0], b[1], b[2], b[3]), 60.0) for p in states if p.id in labelled
-             for b in _main_bounds(shifted[p.id])]
-    areas += [placement.Area((b[0], b[1], b[2], b[3]), 1000.0) for b in focal_boxes]
+    areas = [placement.Area(part, 60.0) for p in states if p.id in labelled for part in _main_parts(shifted[p.id])]
+    areas += [placement.Area(part, 1000.0) for part in focal_boxes]
     fonts = placement.Fonts(look.figure.legend_pt, look.figure.label_pt, look.web.legend_px, look.web.label_px,
                             look.web.font_px)
-    return placement.place([e.row for e in legend], extent, west, marks, areas, fonts)
+    return placement.place([e.row for e in legend], extent, west, marks, areas, fonts, info)
 
 
 def _window_geometries(partners: list[Partner], window: Window) -> dict:
@@ -522,16 +536,18 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
         [rules.primary(facts[p.id], p.relationship.value) for p in states],
         [(lk.category, lk.state) for lk in links], view.changes_since is not None,
         [g.category for g in group_marks if g.kind == "group" and g.category])
-    legend = legend_entries(keys, tuple(group_marks), view, w, look)
+    legend = legend_entries(keys, tuple(group_marks), view, w, look, tuple(partner_marks))
     focal_mark = FocalMark(view.focal.id, view.focal.label(lang), _pt(focal_anchor))
-    focal_boxes = _main_bounds(window.geometry(shapes[view.focal.id])) if view.focal.id in shapes else []
+    focal_boxes = _main_parts(window.geometry(shapes[view.focal.id])) if view.focal.id in shapes else []
+    credit = credit_line(view, w, where)
+    table = f"{w.ui('table')} ({len(all_facts)})"
     place = _placement({"focal": focal_mark, "partners": partner_marks, "groups": group_marks, "links": links},
-                       legend, look, extent, window.west, states, shifted, focal_boxes)
+                       legend, look, extent, window.west, states, shifted, focal_boxes, (credit, table))
     parts = view_parts(view, w)
     return Scene(
         lang=lang, theme=look.name, title=title or view.text("title", lang),
         subtitle=subtitle if subtitle is not None else " · ".join(parts), view_parts=tuple(parts),
-        credit=credit_line(view, w, where), description=description(view, w, len(all_facts), len(view.partners),
+        credit=credit, description=description(view, w, len(all_facts), len(view.partners),
                                                                     rules.tally(all_facts)),
         day=view.shown_date.isoformat(), changes_since=view.changes_since.isoformat() if view.changes_since else None,
         west=window.west, extent=place.extent, legend_corner=place.legend_corner,

@@ -296,6 +296,7 @@ def _groupings(c: _Canvas, dataset: Dataset) -> None:
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import PathPatch
+    from matplotlib.transforms import offset_copy
 
     fs = c.look.figure
     by_id = {p.id: p for p in dataset.partners}
@@ -316,9 +317,10 @@ def _groupings(c: _Canvas, dataset: Dataset) -> None:
                           linestyle=_dash(c.look.grouping_dash(g.dash, "figure")), zorder=Z_GROUPING)
         patch.set_gid(f"grouping:{g.id}")
         c.ax.add_patch(patch)
-        if g.hq is not None:
+        if g.hq is not None:  # neighbouring marks (Brussels) a mark apart, as their labels are
+            shift = offset_copy(c.ax.transData, c.fig, x=0, y=-g.hq_offset * fs.hq_marker_pt * 0.75, units="points")
             c.ax.add_line(Line2D([g.hq[0]], [g.hq[1]], marker=MARKERS[g.marker or "circle"],
-                                 markersize=fs.hq_marker_pt, markerfacecolor=g.color,
+                                 markersize=fs.hq_marker_pt, markerfacecolor=g.color, transform=shift,
                                  markeredgecolor=c.look.halo, markeredgewidth=1.0, linestyle="none", zorder=7,
                                  gid=f"hq:{g.id}"))
 
@@ -462,6 +464,10 @@ def _legend(c: _Canvas, compact: bool = False) -> None:
             blocks_box = HPacker(children=cols, sep=placement.COL_GAP_EM * pt, align="top")
             parts.append(VPacker(children=[cell(note), blocks_box], sep=(placement.ROW_EM - 1.2) * pt, align="left"))
         box = VPacker(children=parts, sep=(placement.ROW_EM - 1.2) * pt, align="left")
+    elif c.sc.legend_layout == "wide":
+        k = placement.wide_split(len(main))
+        cols = [column(x) for x in (main[:k], main[k:], side) if x]
+        box = HPacker(children=cols, sep=placement.COL_GAP_EM * pt, align="top")
     elif side:
         box = HPacker(children=[parts[0], column(side)], sep=placement.COL_GAP_EM * pt, align="top")
     else:

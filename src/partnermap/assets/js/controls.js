@@ -268,15 +268,22 @@
 
   function update(pm, st) {
     var meta = pm.data.meta, w = pm.words;
-    // Legend: only what is drawn, each sample as drawn; groupings beside or below (a grid).
+    // Legend: only what is drawn, each sample as drawn; groupings beside, below (a grid), or
+    // beside the first part set in two columns ("wide": split as placement.wide_split does).
     var body = pm.legendBody, rows = legendRows(pm, st);
+    if (meta.legendLayout === "wide") {
+      var k = Math.ceil(rows[0].length / 2);
+      rows = [rows[0].slice(0, k), rows[0].slice(k), rows[1]];
+    }
     while (body.firstChild) body.removeChild(body.firstChild);
+    var sideIndex = rows.length - 1;
     rows.forEach(function (column, i) {
       if (!column.length) return;
-      var col = el("div", "pm-legend-col" + (i ? " pm-legend-side" : ""));
+      var side = i === sideIndex;
+      var col = el("div", "pm-legend-col" + (side ? " pm-legend-side" : ""));
       var grid = null;
       column.forEach(function (r) {
-        if (i && !r.swatch) { col.appendChild(legendRow(pm, r)); grid = col.appendChild(el("div", "pm-legend-grid")); }
+        if (side && !r.swatch) { col.appendChild(legendRow(pm, r)); grid = col.appendChild(el("div", "pm-legend-grid")); }
         else (grid || col).appendChild(legendRow(pm, r));
       });
       body.appendChild(col);

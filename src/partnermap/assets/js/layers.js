@@ -6,10 +6,9 @@
  *
  * Panes, bottom to top: basemap, group tints (only members that are not partners, so a tint
  * never changes a partner's colour), territories, grouping outlines, friction outlines (never
- * hidden by a grouping), links, marks, labels. Only what belongs to one partner takes its
- * clicks and hovers: a territory, its link, its name's point. A grouping's outline and tint
- * never do (they lie over partners); a grouping is opened from its label, its headquarters
- * mark or its legend row.
+ * hidden by a grouping), links, marks, labels. Only a partner's own territory takes clicks and
+ * hovers inside it: grouping outlines and tints and links (which cross other partners) take
+ * none. A grouping is opened from its name, its headquarters mark or its legend row.
  */
 (function (PM) {
   "use strict";
@@ -17,7 +16,7 @@
 
   function classes(layer, list) {
     var node = layer.getElement ? layer.getElement() : null;
-    if (node) node.setAttribute("class", list.join(" ") + " leaflet-interactive");
+    if (node) node.setAttribute("class", list.join(" ") + (layer.options.interactive === false ? "" : " leaflet-interactive"));
     layer.options.className = list.join(" ");
   }
 
@@ -47,19 +46,18 @@
     L.DomEvent.disableClickPropagation(span);
   }
 
-  // A headquarters mark of its own shape (theme.HQ_MARKERS), opening its organisation's popup.
+  // A headquarters mark of its own shape (theme.HQ_MARKERS), opening its organisation's popup;
+  // neighbouring marks (the EU and NATO in Brussels) sit a mark apart, as their labels do.
   function hqMark(pm, g) {
-    var st = pm.style, web = st.web, r = web.hq_radius, d = 2 * r + 2 * Math.ceil(r * 0.4) + 2;
-    var cls = "pm-hq pm-partner-" + g.id;
-    if (!g.marker || g.marker === "circle") {
-      return L.circleMarker([g.hq[1], g.hq[0]], { radius: r, color: st.halo, weight: web.hq_halo, fillColor: g.color,
-                                                   fillOpacity: 1, pane: "pm-marks", className: cls });
-    }
+    var st = pm.style, web = st.web, r = web.hq_radius, d = 2 * Math.ceil(r * 1.3 + web.hq_halo) + 2;
     var icon = dom.svg("svg", { width: d, height: d, viewBox: "0 0 " + d + " " + d });
-    icon.appendChild(dom.svg("path", { d: dom.markerPath(g.marker, d / 2, d / 2, r), fill: g.color, stroke: st.halo,
-                                       "stroke-width": web.hq_halo, "class": cls }));
+    icon.appendChild(dom.svg("path", { d: dom.markerPath(g.marker || "circle", d / 2, d / 2, r), fill: g.color,
+                                       stroke: st.halo, "stroke-width": web.hq_halo,
+                                       "class": "pm-hq pm-partner-" + g.id }));
+    var shift = Math.round(g.hqOffset * (r + web.hq_halo + 1));
     var m = L.marker([g.hq[1], g.hq[0]], { pane: "pm-marks", keyboard: false,
-                                           icon: L.divIcon({ html: icon, className: "pm-hq-icon", iconSize: [d, d] }) });
+                                           icon: L.divIcon({ html: icon, className: "pm-hq-icon", iconSize: [d, d],
+                                                             iconAnchor: [d / 2, d / 2 - shift] }) });
     m.setStyle = function (o) { m.setOpacity(o.opacity); };
     return m;
   }
@@ -158,13 +156,13 @@
       return { id: g.id, rec: g, layer: layer, shape: shape, tint: tint, label: lab, hq: hq, index: i, at: L.latLng(at) };
     });
 
-    // Links: a line each, with a friction mark drawn over it when needed.
+    // Links: a line each, with a friction mark drawn over it when needed. A link crosses other
+    // partners on its way (Tokyo–Beijing over Korea): it takes no clicks, its partner's territory
+    // or headquarters mark does.
     pm.linkLayers = pm.links.map(function (l) {
       var latlngs = D.decodeLines(l.rec.path, scale);
-      var line = L.polyline(latlngs, { pane: "pm-links", lineCap: "round" });
+      var line = L.polyline(latlngs, { pane: "pm-links", lineCap: "round", interactive: false });
       var mark = L.polyline(latlngs, { pane: "pm-links", lineCap: "round", interactive: false });
-      var target = pm.partnerById[l.rec.partner] ? l.rec.partner : l.rec.partner;
-      PM.popup.bind(pm, line, target);
       return { link: l, line: line, mark: mark };
     });
 
