@@ -452,6 +452,7 @@ def test_changes_since_highlights_and_mutes(offline_page, minimal, tmp_path):
     assert "Changed since 2025-01-20" in page.locator(".pm-title").inner_text()
     assert "Changed since 2025-01-20" in page.locator(".pm-legend").inner_text()
     page.locator(".pm-table summary").click()
+    page.wait_for_function("document.querySelectorAll('.pm-table tbody tr').length > 0")  # "toggle" is async
     assert page.locator(".pm-table tbody tr.pm-changed").count() == 1
 
 

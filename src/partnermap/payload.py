@@ -28,7 +28,7 @@ from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
 from .territory import focal_shape
-from .theme import GROUPING_STYLES, Theme, get_theme
+from .theme import GROUPING_STYLES, LABEL_SHIFTS, Theme, get_theme
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES
 
 WORD_SECTIONS = ("category", "type", "status", "kind", "standing", "ui")
@@ -109,6 +109,7 @@ def _style(theme: Theme) -> dict:
         "panel": theme.panel, "organisation": theme.organisation_color(), "focalFill": theme.focal_fill,
         "groupTint": theme.group_tint, "outlineOpacity": theme.outline_opacity,
         "groupingStyles": [[web, width] for web, _, width in GROUPING_STYLES],
+        "labelShifts": [list(shift) for shift in LABEL_SHIFTS],
         "web": asdict(web),
     })
     return style

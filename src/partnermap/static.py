@@ -44,7 +44,7 @@ from .model import Dataset
 from .scenes import Scene, fit_extent, legend_columns, scene
 from .territory import focal_shape
 from .text import mpl
-from .theme import CJK_FONTS, FONT_FAMILY, Theme, get_theme
+from .theme import CJK_FONTS, FONT_FAMILY, LABEL_SHIFTS, Theme, get_theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -241,8 +241,14 @@ def _header(c: _Canvas) -> None:
 def _credit(c: _Canvas) -> None:
     fs, (w, h) = c.look.figure, c.fig.get_size_inches()
     pad = 0.22
-    c.fig.text(pad / w, pad * 0.5 / h, mpl(c.sc.credit, 400), fontproperties=c.font(fs.credit_pt), color=c.look.text,
-               alpha=0.8, ha="left", va="bottom", gid="credit", parse_math=False)
+    text = c.fig.text(pad / w, pad * 0.5 / h, mpl(c.sc.credit, 400), fontproperties=c.font(fs.credit_pt),
+                      color=c.look.text, alpha=0.8, ha="left", va="bottom", gid="credit", parse_math=False)
+    # a small figure (a title slide's map) gets the credit in smaller type, never cut at its edge
+    room = (w - 2 * pad) * c.fig.dpi
+    with _quiet_glyphs(c.fig):
+        width = text.get_window_extent(c.fig.canvas.get_renderer()).width
+    if width > room:
+        text.set_fontsize(fs.credit_pt * room / width)
 
 
 def _basemap_and_focal(c: _Canvas) -> None:
@@ -547,7 +553,7 @@ def _declutter(fig, fixed: list, labels: list) -> None:
         inward = (max(0.0, frame.x0 + 2 - box.x0) - max(0.0, box.x1 - (frame.x1 - 2)),
                   max(0.0, frame.y0 + 2 - box.y0) - max(0.0, box.y1 - (frame.y1 - 2)))
         best = None
-        for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1)):
+        for dx, dy in LABEL_SHIFTS:
             sx, sy = inward[0] + dx * w, inward[1] + dy * h * 1.1
             cand = Bbox.from_bounds(box.x0 + sx, box.y0 + sy, w, h)
             if frame.x0 <= cand.x0 and cand.x1 <= frame.x1 and not any(cand.overlaps(t) for t in taken):

@@ -34,11 +34,14 @@ DASHES = ("pending", "friction", "contested")
 # friction. Web dashes are pixels at the base width, figure dashes multiples of the line width.
 _DASHES_WEB = ("10 5", "4 4", "16 4 4 4", "22 6", "14 4 4 4 4 4", "7 7")
 _DASHES_FIG = ((5.0, 2.5), (2.0, 2.0), (8.0, 2.0, 2.0, 2.0), (11.0, 3.0), (7.0, 2.0, 2.0, 2.0, 2.0, 2.0), (3.5, 3.5))
-_WIDTHS = (1.0, 1.5)
+_WIDTHS = (1.0, 1.4)
 GROUPING_STYLES: tuple[tuple[str, tuple[float, ...], float], ...] = tuple(
     (web, fig, width) for width in _WIDTHS for web, fig in zip(_DASHES_WEB, _DASHES_FIG, strict=True))
 # Organisations' headquarters marks differ in shape too (the EU and NATO share Brussels and ink).
 HQ_MARKERS = ("circle", "square", "diamond", "triangle")
+# Where a name may go when its own spot is taken, in order (both renderers' declutter): shifts in
+# its own widths and lines, up positive. A name with no free spot among them is hidden.
+LABEL_SHIFTS = ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1))
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class WebSizes:
     grouping: float = 2.0  # organisation and group outlines
     friction_outline: float = 2.0
     focal_radius: int = 5
+    focal_label_gap: int = 4  # from the focal marker to its name
     focal_outline: float = 1.5
     focal_halo: float = 2.0
     hq_radius: int = 4
@@ -72,7 +76,7 @@ class WebSizes:
     swatch_line: float = 3.0  # legend samples' stroke widths
     swatch_outline: float = 2.0
     fit_padding: int = 10  # around the scene's extent when the map opens
-    map_min_fill: float = 0.55  # a tall narrow map (a phone) zooms in until the network fills this share of its height
+    map_min_fill: float = 0.5  # a tall narrow map (a phone) zooms in until the network fills this share of its height
     panel_share: float = 0.45  # panels (filters, table) at most this share of the map's height ...
     legend_share: float = 0.62  # ... and a legend in a bottom corner this share
     panel_min_px: int = 80
@@ -94,6 +98,8 @@ class WebSizes:
     popup_floor_height: int = 120  # ... the shortest
     popup_share: float = 0.6  # a popup's height at most this share of the map's
     popup_margin: int = 40  # popups stay this far inside each side of the map
+    popup_page: int = 25  # ties listed at a time in a popup ("more" shows the next page) ...
+    table_page: int = 100  # ... and rows in the table of ties
     narrow_px: int = 600  # below this width the legend starts folded and popups shrink
 
 
@@ -205,7 +211,9 @@ THEMES: dict[str, Theme] = {
         fill_min=0.3, fill_max=0.8, line_opacity=0.95,
         web=WebSizes(font_px=20, label_px=20, legend_px=14, weight_min=3.0, weight_max=11.0, dash_pending="12 10",
                      dash_friction="2 10", dash_contested="5 5", highlight=3.0, outline=1.5, grouping=3.0,
-                     friction_outline=3.0, focal_radius=8),
+                     friction_outline=3.0, focal_radius=8, focal_label_gap=6, focal_outline=2.5, focal_halo=3.0,
+                     hq_radius=6, hq_halo=2.0, hq_label_gap=10, hatch_px=8, hatch_width=2.0, swatch_line=4.0,
+                     swatch_outline=3.0),
         figure=FigureSizes(title_pt=26, subtitle_pt=16, label_pt=12, group_label_pt=12, legend_pt=11, credit_pt=10,
                            weight_min=1.8, weight_max=7.0, highlight=2.0, border_pt=0.4, outline_pt=0.9,
                            grouping_pt=1.8, friction_outline_pt=2.0, focal_marker_pt=11, hq_marker_pt=7,

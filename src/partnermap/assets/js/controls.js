@@ -9,7 +9,6 @@
 (function (PM) {
   "use strict";
   var dom = PM.dom, el = dom.el;
-  var TABLE_PAGE = 100;
 
   function dayOfYearEnd(year) { return Math.round(Date.UTC(year, 11, 31) / 864e5); }
 
@@ -155,7 +154,7 @@
       fit(pm);
       pm.declutter();
     });
-    pm.tableMore.addEventListener("click", function () { fillTable(pm, pm.tableShown + TABLE_PAGE); });
+    pm.tableMore.addEventListener("click", function () { fillTable(pm, pm.tableShown + pm.style.web.table_page); });
     return details;
   }
 
@@ -168,7 +167,7 @@
   // Rows are made only while the table is open, a page at a time.
   function fillTable(pm, upto) {
     var body = pm.tableBody, w = pm.words, t = pm.data.ties;
-    var rows = shownIndices(pm), stop = Math.min(rows.length, upto || TABLE_PAGE);
+    var rows = shownIndices(pm), stop = Math.min(rows.length, upto || pm.style.web.table_page);
     while (body.firstChild) body.removeChild(body.firstChild);
     for (var r = 0; r < stop; r++) {
       var i = rows[r], tr = el("tr");

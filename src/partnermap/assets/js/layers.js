@@ -116,7 +116,7 @@
       radius: web.focal_radius, color: st.halo, weight: web.focal_halo, fillColor: st.focal, fillOpacity: 1,
       pane: "pm-marks", interactive: false, className: "pm-focal-marker" }).addTo(map);
     pm.focalLabel = label(pm, [focal.anchor[1], focal.anchor[0]], focal.label, "pm-focal-label", 1e9,
-                          { direction: "right", offset: [web.focal_radius + 4, 0] });
+                          { direction: "right", offset: [web.focal_radius + web.focal_label_gap, 0] });
     pm.focalLabel.addTo(map);
     void fm;
 

@@ -219,8 +219,8 @@
   // organisations and groups): each goes where it was placed, or a line above or below, or a
   // little aside — whichever first overlaps no name kept and no open panel — moved inward whole
   // at the map's edge; a name with no free spot is hidden (a grouping stays named in the legend).
-  var SHIFTS = [[0, 0], [0, -1], [0, 1], [0.6, 0], [-0.6, 0], [0.6, -1], [-0.6, -1], [0.6, 1], [-0.6, 1]];
   PartnerMap.prototype.declutter = function () {
+    var shifts = this.style.labelShifts;  // theme.LABEL_SHIFTS: widths and lines, up positive
     var box = this.map.getContainer(), frame = box.getBoundingClientRect();
     var labels = Array.prototype.slice.call(box.querySelectorAll(".pm-label"));
     var rows = labels.map(function (l) {
@@ -243,8 +243,8 @@
       if (r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) return;
       var ix = Math.max(0, frame.left + 2 - r.left) - Math.max(0, r.right - (frame.right - 2));
       var iy = Math.max(0, frame.top + 2 - r.top) - Math.max(0, r.bottom - (frame.bottom - 2));
-      for (var i = 0; i < SHIFTS.length; i++) {
-        var dx = ix + SHIFTS[i][0] * w, dy = iy + SHIFTS[i][1] * h;
+      for (var i = 0; i < shifts.length; i++) {
+        var dx = ix + shifts[i][0] * w, dy = iy - shifts[i][1] * h;
         var c = { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
         if (c.left < frame.left || c.right > frame.right || !free(c)) continue;
         if (dx || dy) { row.span.style.left = Math.round(dx) + "px"; row.span.style.top = Math.round(dy) + "px"; }

@@ -1,13 +1,12 @@
 /* partnermap popup: tooltips and popups, from the current state (one counting rule: rules.tally).
  *
  * A popup lists a partner's ties shown, by category, with type, the status on the day shown,
- * dates, summary, parties, note and sources. Long lists come in pages (PAGE at a time), so a
+ * dates, summary, parties, note and sources. Long lists come in pages (theme popup_page), so a
  * partner with 50,000 ties opens as fast as one with five.
  */
 (function (PM) {
   "use strict";
   var R = PM.rules, dom = PM.dom, el = dom.el;
-  var PAGE = 25;
 
   function tallyLine(pm, category, row) {
     var label = pm.words.category[category] || category;
@@ -72,11 +71,11 @@
     return li;
   }
 
-  // Items PAGE at a time, with a button for the next page: the DOM never holds thousands of ties.
+  // Items a page at a time, with a button for the next page: the DOM never holds thousands of ties.
   function paged(pm, list, indices) {
     var shown = 0;
     function more() {
-      var stop = Math.min(indices.length, shown + PAGE);
+      var stop = Math.min(indices.length, shown + pm.style.web.popup_page);
       for (; shown < stop; shown++) list.appendChild(tieItem(pm, indices[shown]));
       if (shown < indices.length) {
         var b = el("button", "pm-more", pm.ui("more", { n: indices.length - shown }));
@@ -153,5 +152,5 @@
     });
   }
 
-  PM.popup = { bind: bind, open: open, content: content, tooltip: tooltip, stepsText: stepsText, PAGE: PAGE };
+  PM.popup = { bind: bind, open: open, content: content, tooltip: tooltip, stepsText: stepsText };
 })(window.partnermap = window.partnermap || {});
