@@ -586,7 +586,7 @@ GROUP_KEY_NAMES = ("__proto__", "Security ties", "Partner names")
 @pytest.mark.browser
 @pytest.mark.parametrize("group_name", GROUP_KEY_NAMES)
 def test_group_name_cannot_take_over_the_layer_control(offline_page, tmp_path, group_name):
-    """Layer-control entries are keyed by their label in a plain object (partnermap.js draw()).
+    """Layer-control entries are keyed by their label in a plain object (controls.js build()).
 
     A group named "__proto__" must not break the page, and a group named like
     another entry must not replace that entry's checkbox: every overlay keeps
