@@ -197,10 +197,6 @@ class Area:
     shape: object
     weight: float
 
-    @property
-    def box(self) -> tuple[float, float, float, float]:
-        return tuple(self.shape.bounds)
-
 
 NOISE = 0.02  # a panel over less than this share of a territory (a sliver of its coast) covers nothing
 
@@ -322,31 +318,74 @@ def _frames(extent, west: float, fonts: Fonts, info: tuple[str, str]) -> list[_F
 SAFETY = 0.25  # ems of legend type kept clear around a panel: estimates are estimates
 
 
-def _cost(frame: _Frame, rect: tuple[float, float, float, float], marks: Sequence[Mark],
-          areas: Sequence[Area]) -> tuple[float, float]:
-    pad = SAFETY * frame.legend_font
-    u0, v0, u1, v1 = rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad
-    out = [0.0, 0.0]
-    half = frame.label_font * 0.6
-    for m in marks:
-        u, v = frame.to_frame(m.x, m.y)
-        w = m.w_em * frame.label_font
-        a0, a1 = (u, u + w) if m.align == "left" else (u - w / 2, u + w / 2)
-        if not w:
-            a0, a1 = u - 2, u + 2
-        b0, b1 = (v - half, v + half) if w else (v - 2, v + 2)
-        if a0 < u1 and a1 > u0 and b0 < v1 and b1 > v0:
-            out[m.rank] += m.weight
-    if areas:
+class _Arrays:
+    """The marks and areas as arrays, made once per placement."""
+
+    def __init__(self, marks: Sequence[Mark], areas: Sequence[Area]):
+        import numpy as np
         import shapely
 
-        (x0, y0), (x1, y1) = frame.to_lonlat(u0, v0), frame.to_lonlat(u1, v1)
-        near = [a for a in areas if a.box[0] < x1 and a.box[2] > x0 and a.box[1] < y1 and a.box[3] > y0]
-        if near:
-            shapes = [a.shape for a in near]
-            share = shapely.area(shapely.intersection(shapes, shapely.box(x0, y0, x1, y1))) / shapely.area(shapes)
-            out[IMPORTANT] += sum(a.weight * f for a, f in zip(near, share, strict=True) if f > NOISE)
-    return out[0], out[1]
+        self.xs = np.array([m.x for m in marks], dtype=float)
+        ys = np.array([m.y for m in marks], dtype=float)
+        self.ys = {False: ys, True: np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.clip(ys, -85.0511, 85.0511))
+                                                             / 2)))}
+        self.w_em = np.array([m.w_em for m in marks], dtype=float)
+        self.left = np.array([m.align == "left" for m in marks], dtype=bool)
+        self.weight = np.array([m.weight for m in marks], dtype=float)
+        self.important = np.array([m.rank == IMPORTANT for m in marks], dtype=bool)
+        self.shapes = np.array([a.shape for a in areas], dtype=object)
+        self.area_weight = np.array([a.weight for a in areas], dtype=float)
+        self.bounds = shapely.bounds(self.shapes) if len(areas) else np.zeros((0, 4))
+        self.areas = shapely.area(self.shapes) if len(areas) else np.zeros(0)
+
+
+class _Targets:
+    """The marks in one frame's units, so each candidate rectangle costs one vectorised test
+    (a network of 10,000 ties has thousands of link samples)."""
+
+    def __init__(self, frame: _Frame, arrays: _Arrays):
+        import numpy as np
+
+        self.frame, A = frame, arrays
+        u = (A.xs - frame.view[0]) * frame.scale
+        v = (A.ys[frame.merc] - frame.view[2]) * frame.scale
+        w = A.w_em * frame.label_font
+        point = w == 0
+        self.a0 = np.where(point, u - 2, np.where(A.left, u, u - w / 2))
+        self.a1 = np.where(point, u + 2, np.where(A.left, u + w, u + w / 2))
+        half = np.where(point, 2.0, frame.label_font * 0.6)
+        self.b0, self.b1 = v - half, v + half
+        self.weight, self.important = A.weight, A.important
+        self.shapes, self.area_weight, self.bounds, self.areas = A.shapes, A.area_weight, A.bounds, A.areas
+
+    def cost(self, rect: tuple[float, float, float, float]) -> tuple[float, float]:
+        """What ``rect`` (frame units, from the bottom left) covers: (important, minor) weights."""
+        import shapely
+
+        fr = self.frame
+        pad = SAFETY * fr.legend_font
+        u0, v0, u1, v1 = rect[0] - pad, rect[1] - pad, rect[2] + pad, rect[3] + pad
+        hit = (self.a0 < u1) & (self.a1 > u0) & (self.b0 < v1) & (self.b1 > v0)
+        important = float(self.weight[hit & self.important].sum())
+        minor = float(self.weight[hit & ~self.important].sum())
+        if len(self.shapes):
+            (x0, y0), (x1, y1) = fr.to_lonlat(u0, v0), fr.to_lonlat(u1, v1)
+            b = self.bounds
+            near = (b[:, 0] < x1) & (b[:, 2] > x0) & (b[:, 1] < y1) & (b[:, 3] > y0)
+            inside = near & (b[:, 0] >= x0) & (b[:, 2] <= x1) & (b[:, 1] >= y0) & (b[:, 3] <= y1)
+            important += float(self.area_weight[inside].sum())  # wholly under the panel
+            part = near & ~inside
+            if part.any():
+                inter = shapely.area(shapely.intersection(self.shapes[part], shapely.box(x0, y0, x1, y1)))
+                share = inter / self.areas[part]
+                important += float((self.area_weight[part] * share * (share > NOISE)).sum())
+        return important, minor
+
+
+def _cost(frame: _Frame, rect: tuple[float, float, float, float], marks: Sequence[Mark],
+          areas: Sequence[Area]) -> tuple[float, float]:
+    """What ``rect`` covers of ``marks`` and ``areas`` in ``frame``: (important, minor) weights."""
+    return _Targets(frame, _Arrays(marks, areas)).cost(rect)
 
 
 def _grown(extent, corner: str, share: float, west: float, vertical: bool):
@@ -364,6 +403,7 @@ def place(rows: Sequence[Row], extent: tuple[float, float, float, float], west: 
           areas: Sequence[Area], fonts: Fonts, info: tuple[str, str] = ("", "")) -> Placement:
     """``info``: the credit line and the table's summary (the browser's bottom panel)."""
     """The corners, legend layout and (perhaps widened) extent that cover least (see the module docstring)."""
+    arrays = _Arrays(marks, areas)
     sizes = {layout: legend_size_em(rows, layout) for layout in LAYOUTS}
     web_sizes = {layout: legend_size_em(rows, layout, summary=True) for layout in LAYOUTS}
     best = None
@@ -371,19 +411,19 @@ def place(rows: Sequence[Row], extent: tuple[float, float, float, float], west: 
         for corner in CORNERS:
             for vertical in ((True, False) if share else (True,)):
                 ext = _grown(extent, corner, share, west, vertical)
-                frames = _frames(ext, west, fonts, info)
+                frames = [(fr, _Targets(fr, arrays)) for fr in _frames(ext, west, fonts, info)]
                 infos = ("bottom-left",) if corner == "bottom-right" else (
                     ("bottom-right",) if corner == "bottom-left" else ("bottom-left", "bottom-right"))
                 for layout in LAYOUTS:
                     for info in infos:
                         important = minor = 0.0
-                        for fr in frames:
+                        for fr, targets in frames:
                             em = web_sizes[layout] if fr.info else sizes[layout]
                             legend = fr.rect(corner, em[0] * fr.legend_font, em[1] * fr.legend_font)
-                            i, m = _cost(fr, legend, marks, areas)
+                            i, m = targets.cost(legend)
                             important, minor = important + i, minor + m
                             if fr.info:
-                                i, m = _cost(fr, fr.rect(info, *fr.info), marks, areas)
+                                i, m = targets.cost(fr.rect(info, *fr.info))
                                 important, minor = important + i, minor + m
                         area = sizes[layout][0] * sizes[layout][1]
                         key = (round(important, 6) > 0, step, round(important, 6), round(minor, 6), round(area, 3),

@@ -248,11 +248,29 @@
     });
   }
 
+  // The label in the lines placement.wrap broke it into (as the figure draws it), one block per
+  // line, each keeping the space it was broken at: the text is the label, exactly.
+  function wrapped(label, lines) {
+    var box = el("span", "pm-lines"), pos = 0, starts = [];
+    (lines || []).forEach(function (line) {
+      var at = label.indexOf(line, pos);
+      if (at < 0 || starts.length === 0 && at !== label.search(/\S|$/)) at = -1;
+      starts.push(at);
+      pos = at < 0 ? pos : at + line.length;
+    });
+    if (!starts.length || starts.indexOf(-1) >= 0) starts = [0];
+    starts.forEach(function (start, i) {
+      var text = label.slice(i ? start : 0, i + 1 < starts.length ? starts[i + 1] : label.length);
+      box.appendChild(el("span", "pm-line", text));
+    });
+    return box;
+  }
+
   function legendRow(pm, r) {
     var row = el("div", r.swatch ? "pm-legend-row" : "pm-legend-note");
     row.setAttribute("data-legend", r.key);
     if (r.swatch) row.appendChild(dom.swatch(r.swatch, pm.style));
-    row.appendChild(el("span", null, (r.lines || [r.label]).join("\n")));  // wrapped as in the figure
+    row.appendChild(wrapped(r.label, r.lines));
     if (r.key.indexOf("grouping:") === 0) {  // a grouping's row opens its popup
       var g = pm.groupings.filter(function (x) { return "grouping:" + x.id === r.key; })[0];
       row.classList.add("pm-opener");

@@ -181,8 +181,7 @@
         pm.shownCategories[e.layer.pmCategory] = e.type === "overlayadd";
         pm.refresh();
       } else {
-        PM.controls.update(pm, pm.current);
-        pm.declutter();
+        pm.refresh();  // a grouping switched on or off: its legend row and its colour's row follow
       }
     });
   }
