@@ -2,8 +2,8 @@
 
 The clock is the page's own: ``performance.now()`` counts from navigation
 start. An init script (run before any page script) watches for the map
-container's ``data-pm-ready`` attribute, which ``assets/partnermap.js`` sets
-when drawing is done, and records ``performance.now()`` at that moment; two
+container's ``data-pm-ready`` attribute, which the map script (``assets/js/map.js``)
+sets when drawing is done and the view has settled, and records ``performance.now()`` at that moment; two
 animation frames later it records the first paint after it. Chromium is
 Debian's (``/usr/bin/chromium`` or ``PARTNERMAP_CHROMIUM``), driven by
 Playwright's client, exactly as in the browser tests.

@@ -6,7 +6,8 @@
 Each case is the browser's situation (ties with their steps, the day shown, the
 types and statuses ticked) and what the rules must conclude: every tie's
 status and visibility, every partner's primary relationship, counts and fill,
-every link's state and style, the legend. ``evaluate`` is the glue both
+every link's state and style, every grouping's state and colour, the legend's
+keys and rows. ``evaluate`` is the glue both
 languages run (``tests/js/rules.test.mjs`` has its twin); the expectations are
 the Python reference's, so a change to either implementation that the other
 does not make fails one of the two suites.
@@ -46,6 +47,13 @@ def evaluate(case: dict, style: dict) -> dict:
         fills.append(prim)
         partners[pid] = {"primary": prim.to_dict() if prim else None, "tally": rules.tally(mine),
                          "fill": rules.fill_style(prim, style)}
+    groupings, rows = {}, []
+    for g in case["groupings"]:
+        mine = [facts[t["id"]] for t in case["ties"] if t["partner"] == g["id"] and shown[t["id"]]]
+        groupings[g["id"]] = rules.grouping_state(g["kind"], mine, style)
+        rows.append((g["id"], g["kind"], groupings[g["id"]]["drawn"] and g["visible"]))
+    grouped = [s["category"] for (gid, kind, on), s in zip(rows, groupings.values(), strict=True)
+               if kind == "group" and on and s["category"]]
     states = []
     for link in case["links"]:
         mine = [facts[i] for i in link["ties"] if shown[i]]
@@ -57,13 +65,16 @@ def evaluate(case: dict, style: dict) -> dict:
     links = [{"state": s.to_dict() if s else None,
               "style": rules.link_style(s, max_counts[cat], cat, style, case["changes"]) if s else None}
              for cat, s in states]
+    legend = rules.legend_keys(fills, [(c, s) for c, s in states if s], case["changes"], grouped)
     return {
         "status": {k: f.status for k, f in facts.items()},
         "shown": shown,
         "inEffect": {k: rules.in_effect(f.type, f.status) for k, f in facts.items()},
         "partners": partners,
         "links": links,
-        "legend": rules.legend_keys(fills, [(c, s) for c, s in states if s], case["changes"], case["grouped"]),
+        "groupings": groupings,
+        "legend": legend,
+        "legendRows": list(rules.legend_rows(legend, rows)),
     }
 
 
@@ -80,7 +91,7 @@ def _case_from_payload(name: str, data: dict, *, day: int | None = None, shown_s
         "changes": bool(data["meta"]["changesSince"]) if changes is None else changes,
         "ties": ties, "relationships": data["relationships"],
         "links": [{"partner": lk["partner"], "category": lk["category"], "ties": lk["ties"]} for lk in data["links"]],
-        "grouped": sorted({g["category"] for g in data["groups"] if g["kind"] == "group" and g["category"]}),
+        "groupings": [{"id": g["id"], "kind": g["kind"], "visible": True} for g in data["groups"]],
     }
 
 
@@ -93,7 +104,7 @@ def _hand(name: str, ties: list[dict], relationships: dict, day: str = "2025-11-
         tie.setdefault("change", None)
     return {"name": name, "day": rules.day_number(dt.date.fromisoformat(day)), "shownTypes": kw.get("types"),
             "shownStatuses": kw.get("statuses"), "changes": kw.get("changes", False), "ties": ties,
-            "relationships": relationships, "grouped": kw.get("grouped", []),
+            "relationships": relationships, "groupings": kw.get("groupings", []),
             "links": [{"partner": p, "category": c, "ties": i} for (p, c), i in links.items()]}
 
 
@@ -148,6 +159,24 @@ def cases() -> list[dict]:
             _tie("C1", "CCC", "security", "incident", [["2010-09-07", "held"]], friction=1),
             _tie("C2", "CCC", "diplomatic", "summit", [["2024-11-15", "held"]]),
         ], {"CCC": "contested"}),
+        _hand("a pending alliance alone is hatched and light, not the darkest fill", [
+            _tie("P1", "PPP", "security", "alliance", [["2024-07-08", "signed"]]),
+        ], {"PPP": "partner"}),
+        _hand("a treaty only signed beside a summit held: the summit colours it", [
+            _tie("Q1", "QQQ", "security", "reciprocal_access", [["2024-07-08", "signed"]]),
+            _tie("Q2", "QQQ", "diplomatic", "summit", [["2023-05-19", "held"]]),
+        ], {"QQQ": "partner"}),
+        _hand("groupings: an organisation in ink, groups by their deepest tie, one switched off, one not yet", [
+            _tie("O1", "ORG", "economic", "trade_agreement", [["2018-07-17", "signed"], ["2019-02-01", "in_force"]]),
+            _tie("G1", "GRP", "diplomatic", "summit", [["2021-03-12", "held"]]),
+            _tie("G2", "GRP", "economic", "trade_measure", [["2025-04-02", "in_force"]], friction=1),
+            _tie("H1", "OFF", "security", "joint_exercise", [["2020-11-03", "held"]]),
+            _tie("N1", "NEW", "economic", "trade_agreement", [["2030-01-01", "signed"]]),
+        ], {},
+            groupings=[{"id": "ORG", "kind": "organisation", "visible": True},
+                       {"id": "GRP", "kind": "group", "visible": True},
+                       {"id": "OFF", "kind": "group", "visible": False},
+                       {"id": "NEW", "kind": "group", "visible": True}]),
         _hand("before the first tie", [
             _tie("B1", "BBB", "security", "reciprocal_access", [["2022-01-06", "signed"], ["2023-08-13", "in_force"]]),
         ], {"BBB": "partner"}, day="2020-12-31"),

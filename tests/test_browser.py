@@ -5,6 +5,8 @@ Every page here runs with all network requests blocked (see conftest.OfflinePage
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import partnermap
@@ -12,6 +14,8 @@ from partnermap import build_map, save_map, select
 from partnermap.scenes import scene
 
 pytestmark = pytest.mark.browser
+DATA = Path(__file__).parent / "data"
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -124,23 +128,210 @@ def test_legend_and_panels_leave_the_focal_country_and_the_us_free(offline_page,
     assert offline_page.errors == []
 
 
-def test_phone_size_fits_popups_and_folds_the_legend(browser, bundled_html):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+def sized_page(browser, html, viewport):
+    """A page of ``viewport`` size with every non-file request blocked, opened at ``html``."""
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
-    page.goto(bundled_html.resolve().as_uri())
+    page.goto(Path(html).resolve().as_uri())
     page.wait_for_selector("[data-pm-ready]")
-    assert page.locator(".pm-legend").evaluate("d => d.open") is False  # folded, one tap opens it
-    popup = open_popup(page, "path.pm-territory.pm-partner-AUS")
-    page.wait_for_timeout(600)  # Leaflet pans the popup into view
-    box = page.locator(".leaflet-popup").bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 391
-    assert box["height"] <= 844 * 0.7
-    assert "Australia" in popup.inner_text()
-    map_box = rect(page, ".leaflet-container")
-    panels = sum(rect(page, sel)["height"] for sel in (".pm-title", ".pm-legend", ".pm-credit"))
-    assert panels < map_box["height"] / 2  # the map keeps at least half the height
+    page.pm_errors = errors
+    return context, page
+
+
+def screen_point(page, lonlat) -> tuple[float, float]:
+    """Where a point of the scene (lon, lat in its window) is on the page."""
+    box = point_box(page, lonlat)
+    return box["x"] + 2, box["y"] + 2
+
+
+def panel_rects(page) -> list[dict]:
+    return [r for r in page.locator(".pm-panel, .leaflet-control").evaluate_all(
+        "ns => ns.map(n => { const r = n.getBoundingClientRect(); "
+        "return {x: r.left, y: r.top, width: r.width, height: r.height}; })") if r["width"] > 2]
+
+
+def popup_title(page) -> str:
+    title = page.locator(".leaflet-popup-content h3")
+    title.wait_for()
+    text = title.inner_text()
+    page.evaluate("partnermap.last.map.closePopup(); partnermap.last.fitView(); partnermap.last.declutter()")
+    page.wait_for_selector(".leaflet-popup", state="detached")  # gone, not fading out
+    return text  # the view back where it was (a popup pans the map to fit)
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, PHONE], ids=["1280x720", "390x844"])
+def test_real_clicks_inside_partners_open_their_own_popup(browser, bundled, bundled_html, viewport):
+    """A click where a reader clicks — on a partner, at its name's point — opens that partner, never a
+    grouping lying over it (the trilateral over the US) nor anything else."""
+    context, page = sized_page(browser, bundled_html, viewport)
+    sc = scene(bundled)
+    panels = panel_rects(page)
+    clicked = []
+    for p in sc.partners:
+        x, y = screen_point(page, p.label_point)
+        spot = {"x": x - 1, "y": y - 1, "width": 2, "height": 2}
+        if not (4 < x < viewport["width"] - 4 and 4 < y < viewport["height"] - 4) or any(
+                overlaps(spot, r) for r in panels):
+            continue
+        page.mouse.click(x, y)
+        assert popup_title(page) == p.name, p.id
+        clicked.append(p.id)
+    wanted = {"AUS", "IND", "CHN", "PHL", "VNM", "KOR"} | ({"USA", "GBR", "ITA"} if viewport["width"] > 600 else set())
+    assert wanted <= set(clicked)
+    assert page.pm_errors == []
     context.close()
+
+
+def test_groupings_open_from_their_name_mark_and_legend_row(offline_page, bundled_html):
+    """Groupings never take a partner's click, yet each opens: from its name, its headquarters mark, its legend row."""
+    page = offline_page.open(bundled_html)
+    names = page.locator(".pm-label span[data-grouping]").evaluate_all(
+        "ss => ss.filter(s => s.closest('.pm-label').style.visibility !== 'hidden').map(s => s.dataset.grouping)")
+    sc = scene(partnermap.load())
+    assert len(names) >= 4
+    for gid in names:
+        page.locator(f'.pm-label span[data-grouping="{gid}"]').click()  # a real click on the name
+        assert popup_title(page) == sc.group(gid).name
+    for gid in ("EU", "NATO"):
+        box = rect(page, f"path.pm-hq.pm-partner-{gid}")
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert popup_title(page) == sc.group(gid).name
+    for g in sc.groups:
+        page.locator(f'.pm-legend [data-legend="grouping:{g.id}"]').click()
+        assert popup_title(page) == g.name
+    assert count(page, "path.pm-grouping.leaflet-interactive") == 0  # outlines are not click targets
+    assert offline_page.errors == []
+
+
+PLACEMENT_CASES = [("bundled", None, "light", "en"), ("bundled", None, "presentation", "en"),
+                   ("bundled", None, "dark", "ja"), ("uk", DATA / "uk.geojson", "light", "en"),
+                   ("uk", DATA / "uk.geojson", "presentation", "en"),
+                   ("australia", DATA / "australia.geojson", "light", "en"),
+                   ("australia", DATA / "australia.geojson", "presentation", "en")]
+
+
+@pytest.mark.parametrize("name,path,theme,lang", PLACEMENT_CASES,
+                         ids=[f"{c[0]}-{c[2]}-{c[3]}" for c in PLACEMENT_CASES])
+def test_legend_and_panels_cover_no_partner_nor_the_focal_country(browser, tmp_path, name, path, theme, lang):
+    """At 1280x720 the legend, the table and the credit leave every partner's name point and capital,
+    and the focal country's, uncovered (the corners and the view are chosen from the scene)."""
+    import warnings
+
+    data = partnermap.load(path) if path else partnermap.load()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        html = save_map(build_map(data, theme=theme, lang=lang), tmp_path / f"{name}.html")
+        sc = scene(data, theme=theme, lang=lang)
+    context, page = sized_page(browser, html, {"width": 1280, "height": 720})
+    panels = [rect(page, sel) for sel in (".pm-legend", ".pm-table", ".pm-credit")]
+    marks = [("focal", sc.focal.anchor)] + [(p.id, pt) for p in sc.partners if p.label
+                                           for pt in (p.label_point, p.anchor)]
+    for pid, pt in marks:
+        box = point_box(page, pt)
+        for panel in panels:
+            assert not overlaps(box, panel), (pid, pt, panel)
+    assert not overlaps(panels[0], panels[1]) and not overlaps(panels[0], panels[2])
+    # the browser's legend is the size the placement assumed (placement.legend_size_em)
+    from partnermap import placement
+    from partnermap.theme import get_theme
+
+    em = placement.legend_size_em([e.row for e in sc.legend], sc.legend_layout, summary=True)
+    px = get_theme(theme).web.legend_px
+    assert abs(panels[0]["width"] - em[0] * px) < 0.12 * em[0] * px
+    assert abs(panels[0]["height"] - em[1] * px) < 0.12 * em[1] * px
+    # an opened table never runs under the legend
+    page.locator(".pm-table summary").click()
+    assert not overlaps(rect(page, ".pm-table"), rect(page, ".pm-legend"))
+    assert page.pm_errors == []
+    context.close()
+
+
+def test_phone_size_fits_popups_folds_panels_and_keeps_half_the_height(browser, bundled_html):
+    context, page = sized_page(browser, bundled_html, PHONE)
+    assert page.locator(".pm-legend").evaluate("d => d.open") is False  # folded, one tap opens it
+    # the network fills at least half the map's height (not a thin band across a tall screen)
+    share = page.evaluate("""(() => { const pm = partnermap.last, m = pm.map, e = pm.data.view.extent;
+        const a = m.latLngToContainerPoint([e[2], e[0]]), b = m.latLngToContainerPoint([e[3], e[1]]);
+        return Math.abs(a.y - b.y) / m.getSize().y; })()""")
+    assert share >= 0.5
+    # the title never runs under the top-right controls
+    title = rect(page, ".pm-title")
+    for sel in (".leaflet-control-layers", ".pm-filter"):
+        assert not overlaps(title, rect(page, sel)), sel
+    # opening one panel folds the others: the open legend never covers the open table
+    page.locator(".pm-legend summary").click()
+    page.locator(".pm-table summary").click()
+    assert page.locator(".pm-legend").evaluate("d => d.open") is False
+    page.locator(".pm-legend summary").click()
+    assert page.locator(".pm-table").evaluate("d => d.open") is False
+    assert not overlaps(rect(page, ".pm-legend"), rect(page, ".pm-table"))
+    page.locator(".pm-legend summary").click()
+    # a popup opened by a real tap fits the screen, whole
+    x, y = screen_point(page, scene(partnermap.load()).partner("AUS").label_point)
+    page.mouse.click(x, y)
+    page.locator(".leaflet-popup").wait_for()
+    page.wait_for_timeout(400)  # Leaflet pans the popup into view
+    box = page.locator(".leaflet-popup").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    assert "Australia" in page.locator(".leaflet-popup-content h3").inner_text()
+    assert page.pm_errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 720}, PHONE], ids=["1280x720", "390x844"])
+def test_partners_are_named_first_and_inside_the_frame(browser, bundled, bundled_html, viewport):
+    """Declutter keeps partners' names before groupings'; no name is cut by the map's edge."""
+    context, page = sized_page(browser, bundled_html, viewport)
+    shown = page.evaluate("""Array.from(document.querySelectorAll('.pm-label span[data-partner]'))
+        .filter(s => s.closest('.pm-label').style.visibility !== 'hidden').map(s => s.dataset.partner)""")
+    if viewport["width"] > 600:
+        assert {"GBR", "ITA", "VNM", "USA", "AUS", "IND", "CHN", "PHL", "KOR"} <= set(shown)
+    else:
+        assert {"AUS", "IND", "CHN", "PHL", "VNM", "KOR"} <= set(shown)
+    frame = rect(page, ".leaflet-container")
+    spans = page.evaluate("""Array.from(document.querySelectorAll('.pm-label span'))
+        .filter(s => s.closest('.pm-label').style.visibility !== 'hidden')
+        .map(s => { const r = s.getBoundingClientRect(); return [s.textContent, r.left, r.right]; })""")
+    for text, left, right in spans:
+        if right > frame["x"] and left < frame["x"] + frame["width"]:  # a name in view is whole in view
+            assert frame["x"] <= left and right <= frame["x"] + frame["width"], text
+    context.close()
+
+
+def test_ready_only_once_the_view_has_settled(offline_page, bundled_html):
+    """data-pm-ready is set after the initial fit, which does not animate: a screenshot then is the map."""
+    page = offline_page.open(bundled_html)
+    before = page.evaluate("(() => { const m = partnermap.last.map; return [m.getZoom(), m.getCenter().lat, "
+                           "m.getCenter().lng, !!m._animatingZoom]; })()")
+    page.wait_for_timeout(700)
+    after = page.evaluate("(() => { const m = partnermap.last.map; return [m.getZoom(), m.getCenter().lat, "
+                          "m.getCenter().lng, !!m._animatingZoom]; })()")
+    assert before == after and before[3] is False
+
+
+def test_friction_hatching_and_tints_draw_truthfully(offline_page, bundled, bundled_html):
+    """Friction outlines lie over grouping outlines; tints under partners (never over one); contested hatched."""
+    page = offline_page.open(bundled_html)
+
+    def z(selector):
+        return int(page.locator(selector).first.evaluate("n => getComputedStyle(n.closest('.leaflet-pane')).zIndex"))
+
+    assert z("path.pm-territory.pm-partner-USA") < z("path.pm-grouping") < z(
+        "path.pm-territory.pm-partner-USA") + 1000  # sanity
+    friction = page.locator("path.leaflet-interactive, path").evaluate_all(
+        "ps => ps.filter(p => p.getAttribute('stroke') === '#D55E00' && p.closest('.leaflet-pm-friction-pane')).length")
+    assert friction >= 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.leaflet-pm-friction-pane')).zIndex") > \
+        page.evaluate("getComputedStyle(document.querySelector('.leaflet-pm-groupings-pane')).zIndex")
+    assert z("path.pm-tint") < z("path.pm-territory")
+    assert page.locator("path.pm-territory.pm-partner-CHN").get_attribute("fill").startswith("url(#pm-hatch-")
+    sc = scene(bundled)
+    partners = {p.id for p in sc.partners}
+    assert all(not set(g.tint_members) & partners for g in sc.groups)
 
 
 def test_toggling_an_overlay_hides_it_and_updates_legend(offline_page, minimal_html):
@@ -261,7 +452,7 @@ def test_changes_since_highlights_and_mutes(offline_page, minimal, tmp_path):
     assert "Changed since 2025-01-20" in page.locator(".pm-title").inner_text()
     assert "Changed since 2025-01-20" in page.locator(".pm-legend").inner_text()
     page.locator(".pm-table summary").click()
-    page.locator(".pm-table tbody tr").first.wait_for()  # rows are made when the table opens
+    page.wait_for_function("document.querySelectorAll('.pm-table tbody tr').length > 0")  # "toggle" is async
     assert page.locator(".pm-table tbody tr.pm-changed").count() == 1
 
 
@@ -271,6 +462,7 @@ def test_table_of_ties_is_the_text_alternative(offline_page, minimal_html):
         "Test network. Map of Japan's ties: 8 ties with 4 partners and groupings")
     page.locator(".pm-table summary").click()
     rows = page.locator(".pm-table tbody tr")
+    page.wait_for_function("document.querySelectorAll('.pm-table tbody tr').length > 0")  # "toggle" is async
     assert rows.count() == 8
     assert rows.first.inner_text().split("\t")[:4] == ["Australia", "Security ties", "Reciprocal access agreement",
                                                        "In force"]
@@ -293,8 +485,8 @@ def test_no_controls_is_a_clean_slide(offline_page, minimal, tmp_path):
 
 def test_names_never_overlap(offline_page, bundled, tmp_path):
     page = offline_page.open(save_map(build_map(bundled, width=1280, height=720), tmp_path / "names.html"))
-    rects = page.evaluate("""Array.from(document.querySelectorAll('.pm-label'))
-        .filter(l => l.style.visibility !== 'hidden')
+    rects = page.evaluate("""Array.from(document.querySelectorAll('.pm-label span'))
+        .filter(s => s.closest('.pm-label').style.visibility !== 'hidden')
         .map(l => { const r = l.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })""")
     assert len(rects) >= 8
     for i, a in enumerate(rects):

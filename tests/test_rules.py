@@ -42,7 +42,7 @@ def vectors():
 
 def test_an_ally_is_a_security_partner_whatever_its_tariffs(vectors):
     us = vectors["bundled, the data's own day"]["expect"]["partners"]["USA"]
-    assert us["primary"] == {"fill": "security", "friction": True, "tier": 0}
+    assert us["primary"] == {"fill": "security", "friction": True, "tier": 0, "pending": False}
     mixed = vectors["friction mixed with an alliance and a trade deal"]["expect"]
     assert mixed["partners"]["MMM"]["primary"]["fill"] == "security"
     economic = mixed["links"][1]
@@ -106,3 +106,33 @@ def test_changes_mode_highlights_changed_and_mutes_the_rest():
     a = rules.link_style(changed, 1, "security", STYLE, changes=True)
     b = rules.link_style(same, 1, "security", STYLE, changes=True)
     assert a["weight"] > b["weight"] and b["opacity"] == STYLE["muted"]
+
+
+def test_a_tie_only_signed_never_gives_the_darkest_fill(vectors):
+    """The fill is the deepest tie *in effect*: a signed, not ratified alliance reads as pending (hatched, light)."""
+    alone = vectors["a pending alliance alone is hatched and light, not the darkest fill"]["expect"]
+    prim, fill = alone["partners"]["PPP"]["primary"], alone["partners"]["PPP"]["fill"]
+    assert prim["pending"] and prim["fill"] == "security"
+    assert fill["hatch"] and fill["opacity"] == STYLE["fillMin"]
+    assert "pending_fill" in alone["legend"]
+    beside = vectors["a treaty only signed beside a summit held: the summit colours it"]["expect"]
+    assert beside["partners"]["QQQ"]["primary"]["fill"] == "diplomatic"
+    assert not beside["partners"]["QQQ"]["fill"]["hatch"]
+    assert rules.primary([F(type_="alliance", status="signed"), F(type_="acsa")]).tier == rules.TIER["acsa"]
+
+
+def test_groupings_colour_visibility_and_legend_rows(vectors):
+    case = vectors["groupings: an organisation in ink, groups by their deepest tie, one switched off, one not yet"]
+    got = case["expect"]["groupings"]
+    assert got["ORG"]["color"] == STYLE["organisation"]  # ink, whatever its ties
+    assert got["GRP"]["color"] == STYLE["category"]["diplomatic"] and got["GRP"]["friction"]
+    assert got["NEW"] == {"drawn": False, "category": None, "color": STYLE["group"], "friction": False}
+    main, side = case["expect"]["legendRows"]
+    assert side == ["note:organisation", "grouping:ORG", "note:group", "grouping:GRP"]  # OFF is off, NEW not yet
+    assert main[main.index("diplomatic") + 1] == "fill_rule" and main[-1] == "width"
+
+
+def test_legend_rows_without_categories_or_groupings():
+    assert rules.legend_rows(["focal"], []) == (["focal"], [])
+    assert rules.legend_rows(["focal", "friction", "width"], [("G", "group", False)]) == (
+        ["focal", "friction", "width"], [])

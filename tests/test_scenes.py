@@ -93,7 +93,8 @@ def test_legend_lists_only_what_is_drawn(bundled):
     sc = scene(select(bundled, categories=["economic"]))
     keys = [e.key for e in sc.legend]
     assert "security" not in keys and "economic" in keys and "friction" in keys
-    assert keys[0] == "focal" and keys[-1] == "width"
+    main = [k for k in keys if not k.startswith(("grouping:", "note:"))]
+    assert keys[0] == "focal" and main[-1] == "width" and keys[len(main)] == "note:organisation"
 
 
 def test_legend_goes_where_it_covers_least(japan):
@@ -117,3 +118,107 @@ def test_links_never_cross_the_window_edge_or_the_polar_limit(bundled):
 def test_unknown_language_is_a_usage_error(bundled):
     with pytest.raises(UsageError, match="unknown language"):
         scene(bundled, lang="xx")
+
+
+UK = "tests/data/uk.geojson"
+
+
+def test_grouping_styles_come_from_ids_and_are_distinct(bundled, japan):
+    """A grouping keeps its outline style in every view (it is its id's, not its position's); groupings
+    drawn together never share one; none is dotted like friction; the EU and NATO differ beyond dash."""
+    from partnermap.scenes import grouping_styles
+    from partnermap.theme import GROUPING_STYLES
+
+    full = {g.id: (g.dash, g.marker) for g in japan.groups}
+    alone = {g.id: grouping_styles([(g.id, g.kind)])[g.id] for g in japan.groups}  # its id's own style
+    kept = [gid for gid in full if full[gid][0] == alone[gid][0]]
+    assert len(kept) >= len(full) - 2  # only a clash of hashes moves a style
+    for view in (select(bundled, categories=["economic"]), select(bundled, partners=["USA"]),
+                 select(bundled, as_of="2019")):
+        for g in scene(view).groups:
+            assert g.dash == full[g.id][0] or g.id not in kept, g.id
+            assert g.dash == alone[g.id][0] or full[g.id][0] != alone[g.id][0], g.id
+    assert len({g.dash for g in japan.groups}) == len(japan.groups)
+    eu, nato = japan.group("EU"), japan.group("NATO")
+    assert eu.marker != nato.marker
+    assert GROUPING_STYLES[eu.dash][2] != GROUPING_STYLES[nato.dash][2] or eu.dash != nato.dash
+    for web, fig, _ in GROUPING_STYLES:  # no dots: a dash is at least as long as twice the line is wide
+        assert min(float(x) for x in web.split()[::2]) >= 4 and min(fig[::2]) >= 2
+
+
+def test_partners_are_named_before_groupings(japan):
+    """Declutter ranks (labels.py): the focal country, then every partner, then organisations, then groups."""
+    from partnermap.labels import FOCAL_PRIORITY
+
+    partners = [p.priority for p in japan.partners]
+    organisations = [g.priority for g in japan.groups if g.kind == "organisation"]
+    groups = [g.priority for g in japan.groups if g.kind == "group"]
+    assert min(partners) > max(organisations) > max(groups) and max(partners) < FOCAL_PRIORITY
+
+
+def test_group_tints_never_cover_a_partner_or_the_focal_country(japan):
+    partners = {p.id for p in japan.partners} | {japan.focal.id}
+    for g in japan.groups:
+        assert not set(g.tint_members) & partners, g.id
+        assert set(g.tint_members) <= set(g.members)
+    assert "DJI" not in japan.group("TICAD").tint_members and "EGY" in japan.group("TICAD").tint_members
+
+
+def test_a_partner_with_only_a_signed_treaty_reads_as_pending():
+    """The UK–India agreement is signed, not in force: India is hatched and light, and the legend says so."""
+    sc = scene(partnermap.load(UK))
+    india = sc.partner("IND")
+    assert india.fill == "economic" and india.pending
+    assert sc.partner("JPN").pending is False
+    entry = next(e for e in sc.legend if e.key == "pending_fill")
+    assert entry.swatch.hatch and entry.swatch.color == "#E69F00"  # in the colour it is drawn in
+
+
+@pytest.mark.parametrize("path", [None, AUSTRALIA, UK])
+@pytest.mark.parametrize("theme", ["light", "presentation"])
+def test_legend_placement_leaves_every_partner_free(path, theme):
+    """The legend and the browser's bottom panel are placed where they cover no partner's name point,
+    capital or territory, nor the focal country, in both renderers' frames (placement.place)."""
+    from partnermap import placement
+
+    data = partnermap.load(path) if path else partnermap.load()
+    seen = {}
+    real = placement.place
+
+    def spy(*args, **kwargs):
+        seen["placement"] = real(*args, **kwargs)
+        return seen["placement"]
+
+    placement.place = spy
+    try:
+        sc = scene(data, theme=theme)
+    finally:
+        placement.place = real
+    assert seen["placement"].covered == 0
+    assert (sc.legend_corner, sc.legend_layout, sc.info_corner, sc.extent) == (
+        seen["placement"].legend_corner, seen["placement"].legend_layout, seen["placement"].info_corner,
+        seen["placement"].extent)
+    assert sc.info_corner.startswith("bottom") and sc.info_corner != sc.legend_corner
+
+
+def test_placement_widens_the_view_only_when_no_corner_is_free():
+    from partnermap import placement
+
+    rows = [placement.row("focal", "Focal", True)] * 12
+    fonts = placement.Fonts(9, 9, 12, 12, 13)
+    free = placement.place(rows, (0.0, 100.0, 0.0, 50.0), -180.0, [placement.Mark(10, 40, 1000.0)], [], fonts)
+    assert free.covered == 0 and free.extent == (0.0, 100.0, 0.0, 50.0) and free.legend_corner == "bottom-right"
+    # a partner's name under every corner: the view grows on the legend's side until one is free
+    corners = [placement.Mark(x, y, 100.0, w_em=3) for x in (3, 97) for y in (3, 47)]
+    grown = placement.place(rows, (0.0, 100.0, 0.0, 50.0), -180.0, corners, [], fonts)
+    assert grown.covered == 0 and grown.extent != (0.0, 100.0, 0.0, 50.0)
+
+
+def test_legend_rows_wrap_alike_in_every_renderer():
+    from partnermap import placement
+
+    lines = placement.wrap("Colour: the deepest tie in effect, darker for deeper", 14)
+    assert " ".join(lines) == "Colour: the deepest tie in effect, darker for deeper" and len(lines) == 2
+    assert all(placement.text_em(x) <= 14 for x in lines)
+    assert all(placement.text_em(x) <= 8 for x in placement.wrap("色：発効中の最も深い関係（深いほど濃い）", 8))
+    assert placement.wrap("", 10) == ("",)

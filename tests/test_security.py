@@ -509,6 +509,21 @@ class Exercise:
             path.dispatch_event("mouseout")  # a click opens the tooltip too (Leaflet 1.9, for touch)
         return n
 
+    def open_grouping_names(self) -> int:
+        names = self.page.locator(".pm-label span[data-grouping]")
+        for i in range(names.count()):
+            name = names.nth(i)
+            gid = name.get_attribute("data-grouping")
+            name.dispatch_event("click")
+            popup = self.page.locator(".leaflet-popup-content").last
+            popup.wait_for()
+            self.page.evaluate(CLICK_ALL_JS, popup.locator("summary").element_handles())
+            self.scan(f"grouping {gid} popup open")
+            text = popup.text_content()
+            for expected in popup_texts(self.doc, gid, self.lang):
+                assert expected in text, f"{gid}: popup lacks {expected[:40]!r}"
+        return names.count()
+
     def run(self, title: str, subtitle: str | None) -> None:
         page = self.page
         self.scan("loaded")
@@ -530,8 +545,12 @@ class Exercise:
 
         self.enable_groups()
         self.toggle_every_overlay()
-        counts = {sel: self.hover_and_click(sel) for sel in ("path.pm-territory", "path.pm-link", "path.pm-group")}
-        assert counts == {"path.pm-territory": 3, "path.pm-link": 5, "path.pm-group": 1}
+        assert self.hover_and_click("path.pm-territory") == 3
+        # links and grouping outlines lie over partners and take no clicks (issue 10): a grouping
+        # opens from its name, and its popup shows the hostile text literally too
+        assert page.locator("path.pm-link").count() == 5 and page.locator("path.pm-group").count() == 1
+        assert page.locator("path.pm-link.leaflet-interactive, path.pm-group.leaflet-interactive").count() == 0
+        assert self.open_grouping_names() == 1
 
         self.page.evaluate(CLICK_ALL_JS, page.locator(".pm-filter > summary, .pm-table > summary").element_handles())
         assert page.evaluate("() => Array.from(document.querySelectorAll('details')).every(d => d.open)")
@@ -586,7 +605,7 @@ GROUP_KEY_NAMES = ("__proto__", "Security ties", "Partner names")
 @pytest.mark.browser
 @pytest.mark.parametrize("group_name", GROUP_KEY_NAMES)
 def test_group_name_cannot_take_over_the_layer_control(offline_page, tmp_path, group_name):
-    """Layer-control entries are keyed by their label in a plain object (partnermap.js draw()).
+    """Layer-control entries are keyed by their label in a plain object (controls.js build()).
 
     A group named "__proto__" must not break the page, and a group named like
     another entry must not replace that entry's checkbox: every overlay keeps

@@ -44,8 +44,8 @@ def by_gid(fig, prefix: str) -> dict:
 
 
 def legend_texts(fig) -> list[str]:
-    (ax,) = fig.axes
-    return [t.get_text() for t in ax.get_legend().get_texts()]
+    """The legend's rows in order, each label unwrapped (rows are wrapped into lines as in the browser)."""
+    return [" ".join(t.get_text().split()) for t in by_gid(fig, "legend:").values()]
 
 
 def category_entries(fig, lang: str = "en") -> set[str]:
@@ -261,3 +261,67 @@ def test_a_megabyte_name_is_drawn_cut(minimal):
     drawn = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if "Ruritania" in t.get_text()]
     assert drawn and all(len(t) <= MAX_DRAWN and t.endswith("…") for t in drawn)
     assert len(static.figure_bytes(fig, "svg")) < 2_000_000
+
+
+UK = "tests/data/uk.geojson"
+AUSTRALIA = "tests/data/australia.geojson"
+
+
+def _display(fig, point):
+    (ax,) = fig.axes
+    return ax.transData.transform(point)
+
+
+@pytest.mark.parametrize("path,theme,lang", [(None, "light", "en"), (None, "presentation", "en"),
+                                             (None, "light", "ja"), (UK, "light", "en"),
+                                             (UK, "presentation", "en"), (AUSTRALIA, "presentation", "en")])
+def test_legend_covers_no_partner_and_names_stay_inside_the_frame(path, theme, lang):
+    """The legend leaves every partner's name point and capital, and the focal country's, uncovered
+    (the scene's placement, judged in this frame too); every name shown is whole inside the map."""
+    data = partnermap.load(path) if path else partnermap.load()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PartnermapWarning)
+        sc = scene(data, theme=theme, lang=lang)
+        fig = static.draw_figure(sc, data, dpi=DPI)
+    renderer = fig.canvas.get_renderer()
+    legend = fig._partnermap_legend.get_window_extent(renderer)
+    for pid, pt in [("focal", sc.focal.anchor)] + [(p.id, q) for p in sc.partners for q in (p.label_point, p.anchor)]:
+        x, y = _display(fig, pt)
+        assert not (legend.x0 <= x <= legend.x1 and legend.y0 <= y <= legend.y1), (pid, pt)
+    frame = fig.axes[0].get_window_extent(renderer)
+    names = [t for gid, t in by_gid(fig, "label:").items() if t.get_visible()]
+    assert len(names) >= 8
+    for t in names:
+        box = t.get_window_extent(renderer)
+        if box.x1 > frame.x0 and box.x0 < frame.x1 and box.y1 > frame.y0 and box.y0 < frame.y1:
+            assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1, t.get_text()  # never "ted Kingdom"
+
+
+def test_united_kingdom_is_named_whole_at_the_frame_edge(bundled_fig):
+    uk = by_gid(bundled_fig, "label:GBR")["label:GBR"]
+    assert uk.get_visible() and uk.get_text() == "United Kingdom"
+    renderer = bundled_fig.canvas.get_renderer()
+    assert uk.get_window_extent(renderer).x0 >= bundled_fig.axes[0].get_window_extent(renderer).x0
+
+
+def test_layers_tints_under_partners_friction_over_groupings_pending_hatched(bundled_fig):
+    tints = by_gid(bundled_fig, "tint:")
+    territories = by_gid(bundled_fig, "territory:")
+    assert tints and max(t.get_zorder() for t in tints.values()) < min(t.get_zorder() for t in territories.values())
+    groupings = by_gid(bundled_fig, "grouping:")
+    friction = by_gid(bundled_fig, "friction:")["friction:USA"]
+    assert friction.get_zorder() > max(g.get_zorder() for g in groupings.values())
+    assert territories["territory:CHN"].get_hatch()  # contested
+    assert not territories["territory:USA"].get_hatch()
+    uk = static.build_figure(partnermap.load(UK), dpi=DPI)
+    india = by_gid(uk, "territory:IND")["territory:IND"]
+    assert india.get_hatch() and india.get_facecolor()[3] == pytest.approx(th.THEMES["light"].fill_min)
+
+
+def test_organisations_differ_beyond_their_dash(bundled_fig, bundled):
+    sc = scene(bundled)
+    marks = by_gid(bundled_fig, "hq:")
+    assert marks["hq:EU"].get_marker() != marks["hq:NATO"].get_marker()
+    outlines = by_gid(bundled_fig, "grouping:")
+    styles = {(g.get_linestyle(), g.get_linewidth()) for g in outlines.values()}
+    assert len(styles) == len(sc.groups)  # each grouping its own outline

@@ -209,7 +209,7 @@ def outline(geom: BaseGeometry, keep: Sequence[BaseGeometry] = ()) -> BaseGeomet
 # ---- compact coordinates for the browser --------------------------------------------------
 # Coordinates go to the browser as integers in hundredths of a degree (about 1 km, the
 # precision of the bundled geometry), each ring a flat list [x0, y0, dx1, dy1, ...] of
-# differences: half the size of decimal GeoJSON. assets/partnermap.js decodes them.
+# differences: half the size of decimal GeoJSON. assets/js/decode.js decodes them.
 SCALE = 100
 
 

@@ -18,17 +18,21 @@ from .basemap import shapes as basemap_shapes
 from .geo import Window, label_point
 from .model import Point
 
-# Declutter ranks: the focal name always shows; then headquarters and groupings
-# (nothing else on the map names them); then partners, deeper ties first.
+# Declutter ranks: the focal name always shows; then partners' names, deeper ties first (what
+# the map is about); then organisations, then groups — each also named in the legend, so a
+# grouping whose label yields stays identifiable. A group label set under a member's name
+# ranks below the other groups.
 FOCAL_PRIORITY = 1_000_000
-GROUPING_PRIORITY = 100_000
+PARTNER_PRIORITY = 200_000
+ORGANISATION_PRIORITY = 100_000
+GROUP_PRIORITY = 50_000
 # Two headquarters closer than this (degrees) get their labels on opposite sides (Brussels: EU and NATO).
 HQ_NEAR_DEG = 3.0
 
 
 def partner_priority(tier: int | None, ties: int) -> int:
     """Deeper ties first, then more ties: an ally's name survives a crowded region."""
-    return (10 - (tier if tier is not None else 9)) * 1000 + min(ties, 999)
+    return PARTNER_PRIORITY + (10 - (tier if tier is not None else 9)) * 1000 + min(ties, 999)
 
 
 @lru_cache(maxsize=4096)

@@ -28,7 +28,7 @@ from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
 from .territory import focal_shape
-from .theme import GROUPING_DASHES_WEB, Theme, get_theme
+from .theme import GROUPING_STYLES, LABEL_SHIFTS, Theme, get_theme
 from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Nature
 
 WORD_SECTIONS = ("category", "type", "status", "kind", "standing", "ui")
@@ -133,7 +133,9 @@ def _style(theme: Theme) -> dict:
     style.update({
         "land": theme.land, "border": theme.border, "water": theme.water, "text": theme.text, "halo": theme.halo,
         "panel": theme.panel, "organisation": theme.organisation_color(), "focalFill": theme.focal_fill,
-        "groupTint": theme.group_tint, "groupingDashes": list(GROUPING_DASHES_WEB),
+        "groupTint": theme.group_tint, "outlineOpacity": theme.outline_opacity,
+        "groupingStyles": [[web, width] for web, _, width in GROUPING_STYLES],
+        "labelShifts": [list(shift) for shift in LABEL_SHIFTS],
         "web": asdict(web),
     })
     return style
@@ -208,7 +210,8 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         "focalName": dataset.focal.label(lang),
         "changesSince": sc.changes_since, "timeline": timeline, "controls": controls,
         "firstYear": first_year, "lastDay": day_number(dataset.shown_date), "lastDayText": sc.day,
-        "legendCorner": sc.legend_corner, "legendLayout": sc.legend_layout, "lang": lang,
+        "legendCorner": sc.legend_corner, "legendLayout": sc.legend_layout, "infoCorner": sc.info_corner,
+        "lang": lang,
         "focus": list(sc.focus),
         "viewPartsBase": view_parts(dataset, w, with_date=False),
         "creditTitle": dataset.text("title", lang), "creditWhere": w.ui("credit"),

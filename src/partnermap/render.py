@@ -90,7 +90,7 @@ class RawHTML(Element):
 
 
 class NetworkLayer(MacroElement):
-    """Draws the whole partner network from one JSON payload (see ``assets/partnermap.js``).
+    """Draws the whole partner network from one JSON payload (``payload.py``; the map script ``assets/js/*.js``).
 
     ``render`` is ours, not branca's macro machinery: branca wraps a macro's
     output in ``Element(text)``, which compiles the text as a Jinja template,

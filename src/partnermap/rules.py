@@ -129,9 +129,10 @@ class Primary:
     fill: str | None  # a category, "contested", or None (nothing live and cooperative to show)
     friction: bool
     tier: int | None  # 0 = alliance ... (vocab.STANDING); None without a cooperative tie
+    pending: bool = False  # no cooperative tie in effect on the day: the fill is its deepest signed tie, hatched
 
     def to_dict(self) -> dict:
-        return {"fill": self.fill, "friction": self.friction, "tier": self.tier}
+        return {"fill": self.fill, "friction": self.friction, "tier": self.tier, "pending": self.pending}
 
 
 def tie_rank(fact: Fact) -> tuple[int, int]:
@@ -140,21 +141,26 @@ def tie_rank(fact: Fact) -> tuple[int, int]:
 
 
 def primary(facts: Sequence[Fact], relationship: str = "partner") -> Primary | None:
-    """A partner's primary relationship: the category of its deepest live cooperative tie shown.
+    """A partner's primary relationship: the category of its deepest cooperative tie *in effect* on
+    the day shown (in force or held; a declaration once signed).
 
     Never the most numerous category: tariffs imposed on an ally are friction,
-    never what colours it. A relationship the data calls contested is
-    ``"contested"`` whatever its ties. None when nothing is shown at all.
+    never what colours it. A treaty only signed is not yet a relationship in
+    effect: when no cooperative tie is in effect, the fill is the deepest live one
+    and ``pending`` (drawn hatched and light). A relationship the data calls
+    contested is ``"contested"`` whatever its ties. None when nothing is shown at all.
     """
     if not facts:
         return None
     friction = any(f.friction for f in facts)
     coop = [f for f in facts if is_live(f.status) and not f.friction]
-    best = min(coop, key=tie_rank) if coop else None
+    effective = [f for f in coop if in_effect(f.type, f.status)]
+    best = min(effective or coop, key=tie_rank) if coop else None
     tier = TIER[best.type] if best else None
+    pending = bool(coop) and not effective
     if relationship == CONTESTED:
-        return Primary(CONTESTED, friction, tier)
-    return Primary(best.category if best else None, friction, tier)
+        return Primary(CONTESTED, friction, tier, pending)
+    return Primary(best.category if best else None, friction, tier, pending)
 
 
 def link_width(count: int, max_count: int, weight_min: float, weight_max: float) -> float:
@@ -188,23 +194,41 @@ def link_style(state: LinkState, max_count: int, category: str, style: dict, cha
 
 
 def fill_style(prim: Primary | None, style: dict) -> dict | None:
-    """A state's territory: fill colour and strength (deeper ties stronger), and the friction outline."""
+    """A state's territory: fill colour and strength (deeper ties stronger), hatched when contested
+    or when only pending (signed, not in effect), and the friction outline."""
     if prim is None:
         return None
+    hatch = False
     if prim.fill == CONTESTED:
-        color, opacity = style["contested"], style["fillContested"]
+        color, opacity, hatch = style["contested"], style["fillContested"], True
     elif prim.fill is None:
         color, opacity = None, 0.0
+    elif prim.pending:
+        color, opacity, hatch = style["category"][prim.fill], style["fillMin"], True
     else:
         depth = 1.0 - (prim.tier or 0) / max(1, TIERS - 1)
         color = style["category"][prim.fill]
         opacity = style["fillMin"] + (style["fillMax"] - style["fillMin"]) * depth
-    return {"color": color, "opacity": opacity, "friction": prim.friction}
+    return {"color": color, "opacity": opacity, "friction": prim.friction, "hatch": hatch}
+
+
+def grouping_state(kind: str, facts: Sequence[Fact], style: dict) -> dict:
+    """An organisation or group as drawn from the ties shown: drawn at all, the category of its
+    deepest tie, its colour (organisations in ink, groups in their category's colour, sky blue
+    with no cooperative tie shown) and whether friction is among its ties."""
+    prim = primary(facts)
+    category = prim.fill if prim and prim.fill in style["category"] else None
+    if kind == "organisation":
+        color = style["organisation"]
+    else:
+        color = style["category"][category] if category else style["group"]
+    return {"drawn": bool(facts), "category": category, "color": color,
+            "friction": prim.friction if prim else False}
 
 
 # Legend rows in the order they are listed; each appears only when something drawn uses it.
-LEGEND_ORDER = ("focal", "security", "economic", "diplomatic", "contested", "in_effect", "pending", "friction",
-                "ended", "changed", "unchanged")
+LEGEND_ORDER = ("focal", "security", "economic", "diplomatic", "contested", "pending_fill", "in_effect", "pending",
+                "friction", "ended", "changed", "unchanged")
 
 
 def legend_keys(fills: Iterable[Primary | None], links: Iterable[tuple[str, LinkState]],
@@ -219,6 +243,8 @@ def legend_keys(fills: Iterable[Primary | None], links: Iterable[tuple[str, Link
             continue
         if p.fill:
             used.add(p.fill)
+        if p.pending and p.fill and p.fill != CONTESTED:
+            used.add("pending_fill")
         if p.friction:
             used.add("friction")
     drawn = False
@@ -236,6 +262,30 @@ def legend_keys(fills: Iterable[Primary | None], links: Iterable[tuple[str, Link
             used.add("changed" if s.changed else "unchanged")
     keys = [k for k in LEGEND_ORDER if k in used]
     return keys + (["width"] if drawn else [])
+
+
+def legend_rows(keys: Sequence[str], groupings: Iterable[tuple[str, str, bool]]) -> tuple[list[str], list[str]]:
+    """The legend's rows in its two parts, by key: what colours and lines mean (``main``: the
+    ``legend_keys`` with the fill rule after the last category and the note on width last),
+    then the organisations and groups drawn (``side``: a note per kind, then one row each).
+    ``groupings``: (id, kind, shown) in scene order; shown = some tie drawn and its layer on."""
+    keys = list(keys)
+    cats = [k for k in keys if k in CATEGORY_ORDER]
+    main: list[str] = []
+    for k in keys:
+        if k != "width":
+            main.append(k)
+        if cats and k == cats[-1]:
+            main.append("fill_rule")
+    if "width" in keys:
+        main.append("width")
+    groupings = list(groupings)
+    side: list[str] = []
+    for kind in ("organisation", "group"):
+        ids = [gid for gid, k, shown in groupings if k == kind and shown]
+        if ids:
+            side += [f"note:{kind}", *(f"grouping:{gid}" for gid in ids)]
+    return main, side
 
 
 def tables() -> dict:

@@ -14,26 +14,28 @@ twin ``rules.js``); the encoding is documented in docs/scene.md, and
 
 from __future__ import annotations
 
-import math
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from . import rules
+from . import placement, rules
 from .basemap import shapes as basemap_shapes
 from .gcpause import without_gc
 from .geo import POLAR_LAT, Window, link_path
 from .i18n import Words, check_lang, warn_fallback, words
 from .labels import (
     FOCAL_PRIORITY,
-    GROUPING_PRIORITY,
+    GROUP_PRIORITY,
+    ORGANISATION_PRIORITY,
     grouping_label_place,
     hq_sides,
     partner_priority,
     territory_label_point,
 )
 from .model import Dataset, Partner, Point, Tie
+from .placement import fit_extent  # noqa: F401  (renderers fit the scene's extent to their frame with it)
 from .text import check_text
-from .theme import Theme, get_theme
+from .theme import GROUPING_STYLES, HQ_MARKERS, Theme, get_theme
 from .vocab import Category, Kind, Nature
 
 # Bows keep a partner's security and economic links apart (fraction of length).
@@ -41,10 +43,7 @@ CATEGORY_BOW = {Category.SECURITY: 0.06, Category.ECONOMIC: -0.06, Category.DIPL
 # Main parts of a territory (at least this fraction of its largest part) set the view's extent,
 # so Macquarie Island or Réunion do not widen the map to half the world.
 MAIN_PART_FRACTION = 0.1
-MARGIN_FRACTION, MARGIN_MIN_DEG, MIN_SPAN_DEG = 0.06, 4.0, 30.0
-SLIDE_MAP_ASPECT = 6.3 / 13.333  # a 16:9 frame under a title: the shape legends are placed for
-LEGEND_CORNERS = ("bottom-right", "bottom-left", "top-right")  # top-left holds the title
-LEGEND_LAYOUTS = ("columns", "stacked")
+MARGIN_FRACTION, MARGIN_MIN_DEG = 0.06, 4.0
 COORD_DECIMALS = 3
 
 
@@ -57,7 +56,8 @@ class Swatch:
     """How a legend row's sample is drawn, in renderer-neutral terms.
 
     ``kind``: fill (a patch), line (a link), outline (a dashed shape), mark (a point).
-    ``dash``: a dash name of the theme (pending, friction, contested), ``grouping:N``, or None.
+    ``dash``: a dash name of the theme (pending, friction, contested), ``grouping:N`` (the
+    grouping style N: its dash and width), or None. ``marker``: a headquarters mark's shape.
     """
 
     kind: str
@@ -66,10 +66,11 @@ class Swatch:
     dash: str | None = None
     hatch: bool = False
     overlay: str | None = None  # "friction": a dotted vermillion mark over the sample
+    marker: str | None = None
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "color": self.color, "opacity": self.opacity, "dash": self.dash,
-                "hatch": self.hatch, "overlay": self.overlay}
+                "hatch": self.hatch, "overlay": self.overlay, "marker": self.marker}
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,14 @@ class LegendEntry:
     label: str
     swatch: Swatch | None  # None: a note line (what line width or colour strength means)
 
+    @property
+    def row(self) -> placement.Row:
+        """The row as both renderers lay it out: the label wrapped into lines (``placement.wrap``)."""
+        return placement.row(self.key, self.label, self.swatch is not None)
+
     def to_dict(self) -> dict:
-        return {"key": self.key, "label": self.label, "swatch": self.swatch.to_dict() if self.swatch else None}
+        return {"key": self.key, "label": self.label, "lines": list(self.row.lines),
+                "swatch": self.swatch.to_dict() if self.swatch else None}
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class PartnerMark:
     fill: str | None  # a category, "contested" or None
     friction: bool
     tier: int | None
+    pending: bool  # no cooperative tie in effect on the day shown: hatched and light (rules.primary)
     counts: tuple[tuple[str, int, int], ...]  # (category, ties shown, of which ended)
     ties: tuple[str, ...]
     priority: int
@@ -101,7 +109,7 @@ class PartnerMark:
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "label": self.label,
                 "labelPoint": list(self.label_point) if self.label_point else None, "anchor": list(self.anchor),
-                "fill": self.fill, "friction": self.friction, "tier": self.tier,
+                "fill": self.fill, "friction": self.friction, "tier": self.tier, "pending": self.pending,
                 "counts": [list(c) for c in self.counts], "ties": list(self.ties), "priority": self.priority}
 
 
@@ -136,8 +144,10 @@ class GroupingMark:
     members: tuple[str, ...]
     category: str | None  # the primary category of its ties: a group's colour
     color: str
-    dash: int  # index into the theme's grouping dashes: each grouping its own pattern
+    dash: int  # its style in theme.GROUPING_STYLES (dash and width), from its id: see grouping_styles
+    marker: str | None  # an organisation's headquarters mark (theme.HQ_MARKERS), from its id too
     tint: bool
+    tint_members: tuple[str, ...]  # the members tinted: never a partner state or the focal country
     friction: bool
     label_point: Point
     label_under: str | None  # the member whose name this label sits under (every member is labelled)
@@ -151,7 +161,8 @@ class GroupingMark:
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "name": self.name, "label": self.label,
                 "members": list(self.members), "category": self.category, "color": self.color, "dash": self.dash,
-                "tint": self.tint, "friction": self.friction, "labelPoint": list(self.label_point),
+                "marker": self.marker, "tint": self.tint, "tintMembers": list(self.tint_members),
+                "friction": self.friction, "labelPoint": list(self.label_point),
                 "labelUnder": self.label_under, "underRank": self.under_rank,
                 "hq": list(self.hq) if self.hq else None, "hqOffset": self.hq_offset,
                 "counts": [list(c) for c in self.counts], "ties": list(self.ties), "priority": self.priority}
@@ -183,7 +194,8 @@ class Scene:
     west: float
     extent: tuple[float, float, float, float]  # x0, x1, y0, y1
     legend_corner: str
-    legend_layout: str  # "columns": the groupings beside the rest; "stacked": below it
+    legend_layout: str  # "columns": the groupings beside the rest; "stacked": below it, in a grid
+    info_corner: str  # the browser's panel with the table of ties and the credit (placement.place)
     focal: FocalMark
     partners: tuple[PartnerMark, ...]
     links: tuple[Link, ...]
@@ -208,7 +220,8 @@ class Scene:
             "lang": self.lang, "theme": self.theme, "title": self.title, "subtitle": self.subtitle,
             "viewParts": list(self.view_parts), "credit": self.credit, "description": self.description,
             "day": self.day, "changesSince": self.changes_since, "west": self.west, "extent": list(self.extent),
-            "legendCorner": self.legend_corner, "legendLayout": self.legend_layout, "focal": self.focal.to_dict(),
+            "legendCorner": self.legend_corner, "legendLayout": self.legend_layout, "infoCorner": self.info_corner,
+            "focal": self.focal.to_dict(),
             "partners": [p.to_dict() for p in self.partners],
             "links": [link.to_dict() for link in self.links],
             "groups": [g.to_dict() for g in self.groups],
@@ -274,6 +287,18 @@ def description(dataset: Dataset, w: Words, n_ties: int, n_partners: int,
                 breakdown=breakdown)
 
 
+def _main_parts(geom) -> list:
+    """The main parts of a territory (see ``MAIN_PART_FRACTION``), simplified for placement's overlap tests."""
+    import shapely
+
+    parts = shapely.get_parts(geom)
+    if not len(parts):
+        return []
+    areas = shapely.area(parts)
+    largest = areas.max()
+    return [shapely.simplify(p, 0.25) for p, a in zip(parts, areas, strict=True) if a >= MAIN_PART_FRACTION * largest]
+
+
 def _main_bounds(geom) -> list[tuple[float, float, float, float]]:
     import shapely
 
@@ -297,122 +322,40 @@ def _extent(points: list[Point], boxes: list[tuple[float, float, float, float]])
             round(float(min(top, y1 + my)), 2))
 
 
-NOTE_WRAP = 34  # legend notes wrap at this many characters (both renderers)
-
-
 def legend_columns(entries: tuple[LegendEntry, ...]) -> tuple[list[LegendEntry], list[LegendEntry]]:
-    """The legend's two columns: what lines and colours mean, then the organisations and groups."""
-    main = [e for e in entries if not (e.key.startswith("grouping:") or e.key.startswith("note:"))]
-    side = [e for e in entries if e.key.startswith("grouping:") or e.key.startswith("note:")]
-    return main, side
+    """The legend's two parts: what lines and colours mean, then the organisations and groups."""
+    side = [e for e in entries if e.key.startswith(("grouping:", "note:"))]
+    return [e for e in entries if e not in side], side
 
 
-def legend_size(entries: tuple[LegendEntry, ...], theme: Theme, layout: str = "columns") -> tuple[float, float]:
-    """The legend's share of a 16:9 map (width, height), estimated from its rows and the type size.
-
-    ``layout``: ``columns`` (the groupings beside what lines mean) or ``stacked`` (below them).
-    """
-    pt = theme.figure.legend_pt
-    map_w, map_h = 13.333 * 72, 6.3 * 72
-
-    def rows(column: list[LegendEntry]) -> float:  # labels wrap at NOTE_WRAP (the browser's column is as narrow)
-        return sum(-(-len(e.label) // (NOTE_WRAP if e.swatch is None else NOTE_WRAP - 5)) for e in column)
-
-    def width(column: list[LegendEntry]) -> float:
-        if not column:
-            return 0.0
-        chars = max(min(len(e.label), NOTE_WRAP) + (0 if e.swatch is None else 5) for e in column)
-        return chars * 0.55 * pt + 16
-
-    main, side = legend_columns(entries)
-    if layout == "stacked":
-        w, h = max(width(main), width(side)), rows(main) + rows(side)
-    else:
-        w, h = width(main) + width(side), max(rows(main), rows(side))
-    return (min(0.9, w / map_w), min(0.9, h * 1.75 * pt / map_h))
-
-
-def _mercator(lat: float) -> float:
-    lat = max(-85.0, min(85.0, lat))
-    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-
-def fit_extent(extent: tuple[float, float, float, float], aspect: float,
-               west: float) -> tuple[float, float, float, float]:
-    """Grow ``extent`` in one direction to the frame's height/width ``aspect``, keeping it on the globe."""
-    x0, x1, y0, y1 = extent
-    w = max(x1 - x0, MIN_SPAN_DEG)
-    h = max(y1 - y0, MIN_SPAN_DEG * aspect)
-    if h / w < aspect:
-        h = w * aspect
-    else:
-        w = h / aspect
-    w, h = min(w, 360.0), min(h, 180.0)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    x0 = min(max(cx - w / 2, west), west + 360.0 - w)
-    y0 = min(max(cy - h / 2, -90.0), 90.0 - h)
-    return x0, x0 + w, y0, y0 + h
-
-
-def legend_cost(extent, weighted, frac, areas, west, corner) -> float:
-    """What the legend would cover in ``corner`` (see ``legend_corner``)."""
-    return legend_corner(extent, weighted, frac, areas, west, only=corner)[1]
-
-
-def legend_corner(extent: tuple[float, float, float, float], weighted: list[tuple[Point, float]],
-                  frac: tuple[float, float], areas: list[tuple[tuple[float, float, float, float], float]] = (),
-                  west: float = -180.0, only: str | None = None):
-    """The corner where the legend covers least of what is drawn, the focal country weighing most.
-
-    Judged in both renderers' frames — the static figure's plate carrée and the browser's Web
-    Mercator, which gives high latitudes far more height — so one corner serves both.
-    ``weighted``: points (labels, link samples); ``areas``: boxes (territories), charged by
-    the share the legend would cover.
-    """
-    pc = fit_extent(extent, SLIDE_MAP_ASPECT, west)
-    frames = [(pc, lambda y: y)]
-    merc = (extent[0], extent[1], _mercator(extent[2]), _mercator(extent[3]))
-    frames.append((fit_extent(merc, SLIDE_MAP_ASPECT, west), _mercator))
-
-    def box_for(frame, corner):
-        x0, x1, y0, y1 = frame
-        w, h = (x1 - x0) * frac[0], (y1 - y0) * frac[1]
-        return {"bottom-right": (x1 - w, x1, y0, y0 + h), "bottom-left": (x0, x0 + w, y0, y0 + h),
-                "top-right": (x1 - w, x1, y1 - h, y1)}[corner]
-
-    def cost(corner):
-        total = 0.0
-        for frame, fy in frames:
-            bx0, bx1, by0, by1 = box_for(frame, corner)
-            total += sum(weight for (x, y), weight in weighted if bx0 <= x <= bx1 and by0 <= fy(y) <= by1)
-            for (ax0, ay0, ax1, ay1), weight in areas:
-                ay0, ay1 = fy(ay0), fy(ay1)
-                ox = max(0.0, min(bx1, ax1) - max(bx0, ax0))
-                oy = max(0.0, min(by1, ay1) - max(by0, ay0))
-                total += weight * ox * oy / max(1e-9, (ax1 - ax0) * (ay1 - ay0))
-        return total
-
-    if only is not None:
-        return only, cost(only)
-    return min(LEGEND_CORNERS, key=lambda c: (round(cost(c), 6), LEGEND_CORNERS.index(c)))
-
-
-def legend_place(entries: tuple[LegendEntry, ...], theme: Theme, extent, weighted, areas,
-                 west: float) -> tuple[str, str]:
-    """(corner, layout) of the legend: the corner and shape (columns or stacked) that cover least."""
-    best = None
-    for layout in LEGEND_LAYOUTS:
-        frac = legend_size(entries, theme, layout)
-        corner = legend_corner(extent, weighted, frac, areas, west)
-        cost = legend_cost(extent, weighted, frac, areas, west, corner)
-        if best is None or cost < best[0] - 1e-6:
-            best = (cost, corner, layout)
-    return best[1], best[2]
+def grouping_styles(groupings: list[tuple[str, str]]) -> dict[str, tuple[int, str | None]]:
+    """Each grouping's outline style (an index into ``theme.GROUPING_STYLES``) and, for an
+    organisation, its headquarters mark: the ones its id hashes to, so it keeps them in every
+    view; when two groupings drawn together hash alike, the later id (in sorted order) takes the
+    next free one, so none share a style (nor two organisations a mark)."""
+    out: dict[str, tuple[int, str | None]] = {}
+    used_styles: set[int] = set()
+    used_marks: set[int] = set()
+    for gid, kind in sorted(groupings):
+        h = zlib.crc32(gid.encode("utf-8"))
+        style = next((h + k) % len(GROUPING_STYLES) for k in range(len(GROUPING_STYLES))
+                     if (h + k) % len(GROUPING_STYLES) not in used_styles or len(used_styles) >= len(GROUPING_STYLES))
+        used_styles.add(style)
+        mark = None
+        if kind == Kind.ORGANISATION.value:
+            m = next((h + k) % len(HQ_MARKERS) for k in range(len(HQ_MARKERS))
+                     if (h + k) % len(HQ_MARKERS) not in used_marks or len(used_marks) >= len(HQ_MARKERS))
+            used_marks.add(m)
+            mark = HQ_MARKERS[m]
+        out[gid] = (style, mark)
+    return out
 
 
 def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: Dataset, w: Words,
-                   theme: Theme) -> tuple[LegendEntry, ...]:
-    """The rows for ``rules.legend_keys`` (plus one row per grouping), each sample as it is drawn."""
+                   theme: Theme, partners: tuple[PartnerMark, ...] = ()) -> tuple[LegendEntry, ...]:
+    """The rows for ``rules.legend_keys`` (plus one row per grouping), in ``rules.legend_rows``'
+    order, each sample as it is drawn (a pending fill's hatching in its category's colour when
+    every pending partner shares one)."""
     style = theme.rules_style()
     cat_colors = style["category"]
     rows: list[LegendEntry] = []
@@ -425,6 +368,10 @@ def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: D
         elif key == "contested":
             rows.append(LegendEntry(key, w.ui("contested"), Swatch("fill", style["contested"], theme.fill_contested,
                                                                     dash="contested", hatch=True)))
+        elif key == "pending_fill":
+            pending = {m.fill for m in partners if m.pending and m.fill in cat_colors}
+            color = cat_colors[pending.pop()] if len(pending) == 1 else theme.text
+            rows.append(LegendEntry(key, w.ui("pending_fill"), Swatch("fill", color, theme.fill_min, hatch=True)))
         elif key == "in_effect":
             rows.append(LegendEntry(key, w.ui("in_force"), Swatch("line", theme.text)))
         elif key == "pending":
@@ -439,25 +386,50 @@ def legend_entries(keys: list[str], groups: tuple[GroupingMark, ...], dataset: D
                                     Swatch("line", theme.text)))
         elif key == "unchanged":
             rows.append(LegendEntry(key, w.ui("unchanged"), Swatch("line", theme.text, theme.muted)))
-    fills = [k for k in keys if k in cat_colors]
-    if fills:
-        rows.insert(1 + len(fills), LegendEntry("fill_rule", w.ui("fill_rule"), None))
+    by_key = {e.key: e for e in rows}
+    by_key["fill_rule"] = LegendEntry("fill_rule", w.ui("fill_rule"), None)
+    by_key["width"] = LegendEntry("width", w.ui("link_width"), None)
     for kind, note in (("organisation", "legend_organisations"), ("group", "legend_groups")):
-        members = [g for g in groups if g.kind == kind]
-        if members:
-            rows.append(LegendEntry(f"note:{kind}", w.ui(note), None))
-        rows += [LegendEntry(f"grouping:{g.id}", g.label, Swatch("outline", g.color, 1.0, dash=f"grouping:{g.dash}"))
-                 for g in members]
-    if "width" in keys:
-        rows.append(LegendEntry("width", w.ui("link_width"), None))
-    return tuple(rows)
+        by_key[f"note:{kind}"] = LegendEntry(f"note:{kind}", w.ui(note), None)
+    for g in groups:
+        by_key[f"grouping:{g.id}"] = LegendEntry(f"grouping:{g.id}", g.label, Swatch(
+            "outline", g.color, 1.0, dash=f"grouping:{g.dash}", marker=g.marker))
+    main, side = rules.legend_rows(keys, [(g.id, g.kind, True) for g in groups])
+    return tuple(by_key[k] for k in main + side)
 
 
 def legend_catalog(sc: Scene, dataset: Dataset) -> dict[str, dict]:
     """Every legend row the browser may need as toggles change what is drawn, by key."""
     keys = [k for k in rules.LEGEND_ORDER if dataset.changes_since is not None or k not in ("changed", "unchanged")]
-    entries = legend_entries([*keys, "width"], sc.groups, dataset, words(sc.lang), get_theme(sc.theme))
+    entries = legend_entries([*keys, "width"], sc.groups, dataset, words(sc.lang), get_theme(sc.theme), sc.partners)
     return {e.key: e.to_dict() for e in entries}
+
+
+def _placement(sc_parts: dict, legend: tuple[LegendEntry, ...], look: Theme, extent, west: float,
+               states: list[Partner], shifted: dict, focal_boxes: list, info: tuple[str, str]) -> placement.Placement:
+    """What the legend and panels must leave free, weighted, and where they go (``placement.place``)."""
+    P, M = placement.IMPORTANT, placement.MINOR
+    focal: FocalMark = sc_parts["focal"]
+    marks = [placement.Mark(*focal.anchor, 1000.0),
+             placement.Mark(*focal.anchor, 1000.0, P, placement.text_em(focal.label) * 1.15 + 1.5, "left")]
+    for m in sc_parts["partners"]:
+        if not m.label:
+            continue  # not drawn yet (the timeline before its first tie)
+        marks.append(placement.Mark(*m.label_point, 100.0 + len(m.ties), P, placement.text_em(m.label)))
+        marks.append(placement.Mark(*m.anchor, 50.0))
+    for g in sc_parts["groups"]:
+        if g.hq:
+            marks.append(placement.Mark(*g.hq, 20.0))
+            marks.append(placement.Mark(*g.hq, 10.0, P, placement.text_em(g.label) + 1.0, "left"))
+        elif not g.label_under:
+            marks.append(placement.Mark(*g.label_point, 10.0, P, placement.text_em(g.label)))
+    marks += [placement.Mark(*pt, 1.0, M) for lk in sc_parts["links"] for pt in lk.path[::4]]
+    labelled = {m.id for m in sc_parts["partners"] if m.label}
+    areas = [placement.Area(part, 60.0) for p in states if p.id in labelled for part in _main_parts(shifted[p.id])]
+    areas += [placement.Area(part, 1000.0) for part in focal_boxes]
+    fonts = placement.Fonts(look.figure.legend_pt, look.figure.label_pt, look.web.legend_px, look.web.label_px,
+                            look.web.font_px)
+    return placement.place([e.row for e in legend], extent, west, marks, areas, fonts, info)
 
 
 def _window_geometries(partners: list[Partner], window: Window) -> dict:
@@ -498,7 +470,8 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
             id=p.id, name=p.label(lang), label=p.map_label(lang),
             label_point=_pt(territory_label_point(p.geometry, window)), anchor=_pt(window.point(p.anchor)),
             fill=prim.fill if prim else None, friction=prim.friction if prim else False,
-            tier=prim.tier if prim else None, counts=_counts(facts[p.id]), ties=tuple(t.id for t in p.ties),
+            tier=prim.tier if prim else None, pending=prim.pending if prim else False,
+            counts=_counts(facts[p.id]), ties=tuple(t.id for t in p.ties),
             priority=partner_priority(prim.tier if prim else None, len(p.ties))))
 
     # Links: states and organisations (their headquarters); groups are drawn as labelled outlines.
@@ -517,35 +490,34 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
     max_counts = tuple((c.value, max([1, *(lk.state.count for lk in links if lk.category == c.value)]))
                        for c in Category)
 
-    # Groupings, each with its own dash pattern, labelled where no partner name is.
+    # Groupings, each with a style of its own (from its id), labelled where no partner name is.
     taken = {p.id for p in states} | {view.focal.id}
     groupings = [p for p in view.partners if p.kind is not Kind.STATE]
     sides = hq_sides([(p.id, window.point(p.anchor)) for p in groupings if p.kind is Kind.ORGANISATION])
+    styles = grouping_styles([(p.id, p.kind.value) for p in groupings])
     group_marks = []
-    # A group label under a member's name yields to that name (the member must stay named).
-    host_priority = {m.id: m.priority for m in partner_marks}
     used_under: dict[str, int] = defaultdict(int)
-    for i, p in enumerate(groupings):
-        prim = rules.primary(facts[p.id])
-        category = prim.fill if prim and prim.fill in look.rules_style()["category"] else None
+    for p in groupings:
+        drawn = rules.grouping_state(p.kind.value, facts[p.id], look.rules_style())
         under = None
         if p.kind is Kind.ORGANISATION:
-            color = look.organisation_color()
             point = _pt(window.point(p.anchor))
         else:
-            color = look.rules_style()["category"][category] if category else look.rules_style()["group"]
             point, under = grouping_label_place(p.members, taken, p.anchor, window)
             point = _pt(point)
             if under:
                 used_under[under] += 1
         rank = used_under[under] if under else 0
+        base = ORGANISATION_PRIORITY if p.kind is Kind.ORGANISATION else GROUP_PRIORITY
         group_marks.append(GroupingMark(
             id=p.id, kind=p.kind.value, name=p.label(lang), label=p.map_label(lang), members=p.members,
-            category=category, color=color, dash=i, tint=p.kind is Kind.GROUP,
-            friction=prim.friction if prim else False, label_point=point, label_under=under, under_rank=rank,
+            category=drawn["category"], color=drawn["color"], dash=styles[p.id][0], marker=styles[p.id][1],
+            tint=p.kind is Kind.GROUP,
+            tint_members=tuple(m for m in p.members if m not in taken) if p.kind is Kind.GROUP else (),
+            friction=drawn["friction"], label_point=point, label_under=under, under_rank=rank,
             hq=_pt(window.point(p.anchor)) if p.kind is Kind.ORGANISATION else None, hq_offset=sides.get(p.id, 0),
             counts=_counts(facts[p.id]), ties=tuple(t.id for t in p.ties),
-            priority=(host_priority.get(under, 0) - 1) if under else GROUPING_PRIORITY + len(p.ties)))
+            priority=base + min(len(p.ties), 999) - (1000 if under else 0)))
 
     # Extent: the focal country, the states' main territory, anchors, links, grouping labels
     # (only those in focus, when a story step focuses).
@@ -562,29 +534,27 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
     points += [pt for lk in links if wanted(lk.partner) for pt in lk.path[::6]]
     extent = _extent(points, boxes)
 
-    weighted = [(focal_anchor, 1000.0)]
-    weighted += [(m.label_point, 20.0 + len(m.ties)) for m in partner_marks if m.label_point]
-    weighted += [(g.label_point, 10.0) for g in group_marks]
-    weighted += [(pt, 1.0) for lk in links for pt in lk.path[::4]]
     all_facts = [f for fs in facts.values() for f in fs]
     keys = rules.legend_keys(
         [rules.primary(facts[p.id], p.relationship.value) for p in states],
         [(lk.category, lk.state) for lk in links], view.changes_since is not None,
         [g.category for g in group_marks if g.kind == "group" and g.category])
-    legend = legend_entries(keys, tuple(group_marks), view, w, look)
-    areas = [(b, 40.0 + len(p.ties)) for p in states for b in _main_bounds(shifted[p.id])]
-    if view.focal.id in shapes:
-        areas += [(b, 1000.0) for b in _main_bounds(window.geometry(shapes[view.focal.id]))]
-    corner, layout = legend_place(legend, look, extent, weighted, areas, window.west)
+    legend = legend_entries(keys, tuple(group_marks), view, w, look, tuple(partner_marks))
+    focal_mark = FocalMark(view.focal.id, view.focal.label(lang), _pt(focal_anchor))
+    focal_boxes = _main_parts(window.geometry(shapes[view.focal.id])) if view.focal.id in shapes else []
+    credit = credit_line(view, w, where)
+    table = f"{w.ui('table')} ({len(all_facts)})"
+    place = _placement({"focal": focal_mark, "partners": partner_marks, "groups": group_marks, "links": links},
+                       legend, look, extent, window.west, states, shifted, focal_boxes, (credit, table))
     parts = view_parts(view, w)
     return Scene(
         lang=lang, theme=look.name, title=title or view.text("title", lang),
         subtitle=subtitle if subtitle is not None else " · ".join(parts), view_parts=tuple(parts),
-        credit=credit_line(view, w, where), description=description(view, w, len(all_facts), len(view.partners),
+        credit=credit, description=description(view, w, len(all_facts), len(view.partners),
                                                                     rules.tally(all_facts)),
         day=view.shown_date.isoformat(), changes_since=view.changes_since.isoformat() if view.changes_since else None,
-        west=window.west, extent=extent, legend_corner=corner, legend_layout=layout,
-        focal=FocalMark(view.focal.id, view.focal.label(lang), _pt(focal_anchor)),
+        west=window.west, extent=place.extent, legend_corner=place.legend_corner,
+        legend_layout=place.legend_layout, info_corner=place.info_corner, focal=focal_mark,
         partners=tuple(partner_marks), links=tuple(links), groups=tuple(group_marks), legend=legend,
         max_counts=max_counts, focus=focus,
     )

@@ -35,16 +35,16 @@ from shapely.affinity import translate
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from . import rules
+from . import placement, rules
 from .basemap import member_points
 from .basemap import shapes as basemap_shapes
 from .errors import PartnermapWarning, UsageError
 from .geo import Window, outline
 from .model import Dataset
-from .scenes import NOTE_WRAP, Scene, fit_extent, legend_columns, scene
+from .scenes import Scene, fit_extent, legend_columns, scene
 from .territory import focal_shape
-from .text import mpl
-from .theme import CJK_FONTS, FONT_FAMILY, Theme, get_theme
+from .text import clip, mpl
+from .theme import CJK_FONTS, FONT_FAMILY, LABEL_SHIFTS, Theme, get_theme
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,6 +55,7 @@ MAX_INCHES = 100.0
 MAX_PIXELS = 200_000_000  # a 16:9 figure at 1500 dpi; beyond that Agg runs out of memory
 DPI_RANGE = (20, 1200)
 LEGEND_LOC = {"bottom-right": "lower right", "bottom-left": "lower left", "top-right": "upper right"}
+MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^"}  # theme.HQ_MARKERS in matplotlib
 
 _cjk_warned = False
 
@@ -237,11 +238,26 @@ def _header(c: _Canvas) -> None:
     _credit(c)
 
 
+MIN_CREDIT_PT = 5.0  # smaller than this, a credit is unreadable (and 0 pt crashes FreeType)
+
+
 def _credit(c: _Canvas) -> None:
     fs, (w, h) = c.look.figure, c.fig.get_size_inches()
     pad = 0.22
-    c.fig.text(pad / w, pad * 0.5 / h, mpl(c.sc.credit, 400), fontproperties=c.font(fs.credit_pt), color=c.look.text,
-               alpha=0.8, ha="left", va="bottom", gid="credit", parse_math=False)
+    text = c.fig.text(pad / w, pad * 0.5 / h, mpl(c.sc.credit, 400), fontproperties=c.font(fs.credit_pt),
+                      color=c.look.text, alpha=0.8, ha="left", va="bottom", gid="credit", parse_math=False)
+    # a small figure (a title slide's map) gets the credit in smaller type, never cut at its edge
+    room = (w - 2 * pad) * c.fig.dpi
+    with _quiet_glyphs(c.fig):
+        width = text.get_window_extent(c.fig.canvas.get_renderer()).width
+    if width > room:
+        size = fs.credit_pt * room / width
+        if size < MIN_CREDIT_PT:  # a very long credit (a long dataset title): smallest legible type, then cut
+            size = MIN_CREDIT_PT
+            shown = text.get_text()
+            keep = max(8, int(len(shown) * room / (width * MIN_CREDIT_PT / fs.credit_pt)) - 1)
+            text.set_text(clip(shown, keep))
+        text.set_fontsize(size)
 
 
 def _basemap_and_focal(c: _Canvas) -> None:
@@ -261,6 +277,11 @@ def _basemap_and_focal(c: _Canvas) -> None:
                                  linewidth=c.look.figure.outline_pt * 1.5, zorder=4, gid="focal"))
 
 
+# Layers, bottom to top: basemap, group tints (never over a partner), territories, the focal
+# country, grouping outlines, friction outlines (never hidden by a grouping), links, marks, labels.
+Z_TINT, Z_TERRITORY, Z_GROUPING, Z_FRICTION = 1.5, 2, 3.5, 3.8
+
+
 def _territories(c: _Canvas, dataset: Dataset) -> None:
     from matplotlib.colors import to_rgba
     from matplotlib.patches import PathPatch
@@ -269,19 +290,19 @@ def _territories(c: _Canvas, dataset: Dataset) -> None:
     by_id = {p.id: p for p in dataset.partners}
     for mark in c.sc.partners:
         geom = c.window.geometry(by_id[mark.id].geometry)
-        fill = rules.fill_style(rules.Primary(mark.fill, mark.friction, mark.tier), c.style)
+        fill = rules.fill_style(rules.Primary(mark.fill, mark.friction, mark.tier, mark.pending), c.style)
         color = fill["color"] or c.style["contested"]
-        contested = mark.fill == rules.CONTESTED
         k = c.look.unfocused if c.sc.muted(mark.id) else 1.0
         patch = PathPatch(_path(geom), facecolor=to_rgba(color, fill["opacity"] * k) if fill["color"] else "none",
-                          edgecolor=to_rgba(color, 0.9 * k), linewidth=fs.outline_pt, zorder=2,
-                          hatch=fs.hatch if contested else None)
+                          edgecolor=to_rgba(color, c.look.outline_opacity * k), linewidth=fs.outline_pt,
+                          zorder=Z_TERRITORY, hatch=fs.hatch if fill["hatch"] else None,
+                          hatchcolor=to_rgba(color, k), hatch_linewidth=fs.hatch_pt)
         patch.set_gid(f"territory:{mark.id}")
         c.ax.add_patch(patch)
         if mark.friction:
             rim = PathPatch(_path(geom), fill=False, edgecolor=to_rgba(c.style["friction"], k),
                             linewidth=fs.friction_outline_pt,
-                            linestyle=_dash(fs.dash_friction), capstyle="round", zorder=3)
+                            linestyle=_dash(fs.dash_friction), capstyle="round", zorder=Z_FRICTION)
             rim.set_gid(f"friction:{mark.id}")
             c.ax.add_patch(rim)
 
@@ -290,19 +311,31 @@ def _groupings(c: _Canvas, dataset: Dataset) -> None:
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import PathPatch
+    from matplotlib.transforms import offset_copy
 
     fs = c.look.figure
     by_id = {p.id: p for p in dataset.partners}
+    shapes = basemap_shapes()
     for g in c.sc.groups:
         shape = c.window.geometry(outline(by_id[g.id].geometry, keep=member_points(g.members)))
         k = c.look.unfocused if c.sc.muted(g.id) else 1.0
-        patch = PathPatch(_path(shape), facecolor=to_rgba(g.color, c.look.group_tint * k) if g.tint else "none",
-                          edgecolor=to_rgba(g.color, 0.9 * k), linewidth=fs.grouping_pt,
-                          linestyle=_dash(c.look.grouping_dash(g.dash, "figure")), zorder=3.5)
+        tinted = [shapes[m] for m in g.tint_members if m in shapes]
+        if g.tint and tinted:  # under the territories, and only members that are not partners
+            import shapely
+
+            tint = PathPatch(_path(c.window.geometry(shapely.union_all(tinted))), linewidth=0,
+                             facecolor=to_rgba(g.color, c.look.group_tint * k), zorder=Z_TINT)
+            tint.set_gid(f"tint:{g.id}")
+            c.ax.add_patch(tint)
+        patch = PathPatch(_path(shape), facecolor="none", edgecolor=to_rgba(g.color, c.look.outline_opacity * k),
+                          linewidth=c.look.grouping_width(g.dash, "figure"),
+                          linestyle=_dash(c.look.grouping_dash(g.dash, "figure")), zorder=Z_GROUPING)
         patch.set_gid(f"grouping:{g.id}")
         c.ax.add_patch(patch)
-        if g.hq is not None:
-            c.ax.add_line(Line2D([g.hq[0]], [g.hq[1]], marker="o", markersize=fs.hq_marker_pt, markerfacecolor=g.color,
+        if g.hq is not None:  # neighbouring marks (Brussels) a mark apart, as their labels are
+            shift = offset_copy(c.ax.transData, c.fig, x=0, y=-g.hq_offset * fs.hq_marker_pt * 0.75, units="points")
+            c.ax.add_line(Line2D([g.hq[0]], [g.hq[1]], marker=MARKERS[g.marker or "circle"],
+                                 markersize=fs.hq_marker_pt, markerfacecolor=g.color, transform=shift,
                                  markeredgecolor=c.look.halo, markeredgewidth=1.0, linestyle="none", zorder=7,
                                  gid=f"hq:{g.id}"))
 
@@ -372,58 +405,95 @@ def _labels(c: _Canvas) -> tuple[list, list]:
     return [focal], [t for _, t in candidates]
 
 
-def _legend_handle(c: _Canvas, swatch):
+def _swatch(c: _Canvas, swatch, pt: float):
+    """A legend sample, drawn with the map's own stroke and fill, in a box of the legend's proportions."""
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
+    from matplotlib.offsetbox import DrawingArea
+    from matplotlib.patches import Rectangle
 
     fs = c.look.figure
-    if swatch is None:
-        return Line2D([], [], alpha=0)
+    w, h = placement.SWATCH_W_EM * pt, placement.SWATCH_H_EM * pt
+    box = DrawingArea(w, h)
     dash = None
     if swatch.dash and swatch.dash.startswith("grouping:"):
         dash = c.look.grouping_dash(int(swatch.dash.split(":")[1]), "figure")
     elif swatch.dash:
         dash = {"pending": fs.dash_pending, "friction": fs.dash_friction, "contested": fs.dash_contested}[swatch.dash]
     if swatch.kind == "fill":
-        return Patch(facecolor=to_rgba(swatch.color, swatch.opacity), edgecolor=swatch.color,
-                     hatch=fs.hatch if swatch.hatch else None)
-    if swatch.kind == "outline":
-        return Patch(fill=False, edgecolor=swatch.color, linestyle=_dash(dash), linewidth=fs.grouping_pt)
-    cap = "round" if swatch.dash == "friction" else "butt"
-    return Line2D([], [], color=to_rgba(swatch.color, swatch.opacity), linewidth=fs.weight_min + 1,
-                  linestyle=_dash(dash), solid_capstyle=cap, dash_capstyle=cap)
+        box.add_artist(Rectangle((1, 1), w - 2, h - 2, facecolor=to_rgba(swatch.color, swatch.opacity),
+                                 edgecolor=swatch.color, linewidth=fs.outline_pt,
+                                 hatch=fs.hatch if swatch.hatch else None, hatchcolor=swatch.color,
+                                 hatch_linewidth=fs.hatch_pt))
+    elif swatch.kind == "outline":
+        width = c.look.grouping_width(int(swatch.dash.split(":")[1]), "figure") if dash else fs.grouping_pt
+        box.add_artist(Rectangle((1, 1), w - 2, h - 2, fill=False, edgecolor=swatch.color, linestyle=_dash(dash),
+                                 linewidth=width))
+        if swatch.marker:
+            box.add_artist(Line2D([w / 2], [h / 2], marker=MARKERS[swatch.marker], markersize=fs.hq_marker_pt,
+                                  markerfacecolor=swatch.color, markeredgecolor=c.look.halo, markeredgewidth=0.8,
+                                  linestyle="none"))
+    else:
+        cap = "round" if swatch.dash == "friction" else "butt"
+        box.add_artist(Line2D([0, w], [h / 2, h / 2], color=to_rgba(swatch.color, swatch.opacity),
+                              linewidth=fs.weight_min + 1, linestyle=_dash(dash), solid_capstyle=cap,
+                              dash_capstyle=cap))
+    return box
 
 
 def _legend(c: _Canvas, compact: bool = False) -> None:
-    """The scene's legend in its corner: what colours and lines mean, and beside it the groupings."""
-    import textwrap
+    """The scene's legend in its corner, laid out as the browser lays it out (``placement``): what
+    colours and lines mean, then the groupings beside them (``columns``) or below in a grid."""
+    from matplotlib.offsetbox import AnchoredOffsetbox, HPacker, TextArea, VPacker
 
-    fs = c.look.figure
+    pt = c.look.figure.legend_pt
     main, side = legend_columns(c.sc.legend)
     if compact:
         side = []
-    if c.sc.legend_layout == "stacked":
-        main, side = main + side, []
-    if side:  # two columns, filled column by column: pad the shorter one with empty rows
-        n = max(len(main), len(side))
-        main = main + [None] * (n - len(main))
-        side = side + [None] * (n - len(side))
-    entries = main + side
 
-    def label(e) -> str:
-        if e is None:
-            return ""
-        return "\n".join(textwrap.wrap(mpl(e.label), NOTE_WRAP if e.swatch is None else NOTE_WRAP - 5))
+    def cell(e):
+        note = e.swatch is None
+        size = pt * placement.NOTE_SCALE if note else pt
+        text = TextArea("\n".join(mpl(x) for x in e.row.lines),
+                        textprops={"fontproperties": c.font(size), "color": c.look.text, "parse_math": False,
+                                   "linespacing": placement.NOTE_LINE_EM if note else 1.2,
+                                   "alpha": 0.85 if note else 1.0})
+        text._text.set_gid(f"legend:{e.key}")
+        if note:
+            return text
+        return HPacker(children=[_swatch(c, e.swatch, pt), text], sep=placement.SWATCH_GAP_EM * pt, align="center")
 
-    legend = c.ax.legend([_legend_handle(c, e.swatch if e else None) for e in entries], [label(e) for e in entries],
-                         loc=LEGEND_LOC[c.sc.legend_corner], prop=c.font(fs.legend_pt), frameon=True,
-                         facecolor=c.look.panel, edgecolor=c.look.border, framealpha=0.92, labelcolor=c.look.text,
-                         handlelength=2.6, borderaxespad=0.6, ncols=2 if side else 1, columnspacing=1.4)
-    for text in legend.get_texts():
-        text.set_parse_math(False)
-    legend.set_zorder(10)
-    legend.set_gid("legend")
+    def column(entries):
+        return VPacker(children=[cell(e) for e in entries], sep=(placement.ROW_EM - 1.2) * pt, align="left")
+
+    parts = [column(main)]
+    if side and c.sc.legend_layout == "stacked":
+        blocks = []
+        for e in side:
+            if e.swatch is None:
+                blocks.append([e, []])
+            else:
+                blocks[-1][1].append(e)
+        for note, cells in blocks:
+            cols = [column(cells[i::placement.GRID]) for i in range(placement.GRID) if cells[i::placement.GRID]]
+            blocks_box = HPacker(children=cols, sep=placement.COL_GAP_EM * pt, align="top")
+            parts.append(VPacker(children=[cell(note), blocks_box], sep=(placement.ROW_EM - 1.2) * pt, align="left"))
+        box = VPacker(children=parts, sep=(placement.ROW_EM - 1.2) * pt, align="left")
+    elif c.sc.legend_layout == "wide":
+        k = placement.wide_split(len(main))
+        cols = [column(x) for x in (main[:k], main[k:], side) if x]
+        box = HPacker(children=cols, sep=placement.COL_GAP_EM * pt, align="top")
+    elif side:
+        box = HPacker(children=[parts[0], column(side)], sep=placement.COL_GAP_EM * pt, align="top")
+    else:
+        box = parts[0]
+    anchored = AnchoredOffsetbox(loc=LEGEND_LOC[c.sc.legend_corner], child=box, pad=placement.PAD_Y_EM,
+                                 borderpad=0.6, frameon=True, prop={"size": pt})
+    anchored.patch.set(facecolor=c.look.panel, edgecolor=c.look.border, alpha=0.92)
+    anchored.set_zorder(10)
+    anchored.set_gid("legend")
+    c.ax.add_artist(anchored)
+    c.fig._partnermap_legend = anchored
 
 
 def build_figure(dataset: Dataset, *, lang: str = "en", theme: str = "light", title: str | None = None,
@@ -480,32 +550,35 @@ def _declutter(fig, fixed: list, labels: list) -> None:
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
-    legend = [a.get_legend() for a in fig.axes if a.get_legend()]
+    legend = getattr(fig, "_partnermap_legend", None)
     taken = [t.get_window_extent(renderer).expanded(1.05, 1.1) for t in fixed]
-    taken += [lg.get_window_extent(renderer) for lg in legend]
+    if legend is not None:
+        taken.append(legend.get_window_extent(renderer))
     for text in labels:
         box = text.get_window_extent(renderer)
         w, h = box.width, box.height
+        frame = text.axes.get_window_extent(renderer)
+        # a name near the frame's edge moves inward whole ("United Kingdom", never "ted Kingdom")
+        inward = (max(0.0, frame.x0 + 2 - box.x0) - max(0.0, box.x1 - (frame.x1 - 2)),
+                  max(0.0, frame.y0 + 2 - box.y0) - max(0.0, box.y1 - (frame.y1 - 2)))
         best = None
-        for dx, dy in ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1),
-                       (0, 2), (0, -2)):
-            cand = Bbox.from_bounds(box.x0 + dx * w, box.y0 + dy * h * 1.1, w, h)
-            if not any(cand.overlaps(t) for t in taken):
-                best = (cand, dx, dy)
+        for dx, dy in LABEL_SHIFTS:
+            sx, sy = inward[0] + dx * w, inward[1] + dy * h * 1.1
+            cand = Bbox.from_bounds(box.x0 + sx, box.y0 + sy, w, h)
+            if frame.x0 <= cand.x0 and cand.x1 <= frame.x1 and not any(cand.overlaps(t) for t in taken):
+                best = (cand, sx, sy)
                 break
         if best is None:
             text.set_visible(False)
             continue
-        cand, dx, dy = best
-        if dx or dy:
-            ax = text.axes
-            inv = ax.transData.inverted()
-            (x0, y0), (x1, y1) = inv.transform([(box.x0, box.y0), (cand.x0, cand.y0)])
+        cand, sx, sy = best
+        if sx or sy:
             if hasattr(text, "xyann") and text.get_anncoords() == "offset points":
-                dpi = fig.dpi
                 ox, oy = text.xyann
-                text.xyann = (ox + dx * w * 72 / dpi, oy + dy * h * 1.1 * 72 / dpi)
+                text.xyann = (ox + sx * 72 / fig.dpi, oy + sy * 72 / fig.dpi)
             else:
+                inv = text.axes.transData.inverted()
+                (x0, y0), (x1, y1) = inv.transform([(box.x0, box.y0), (box.x0 + sx, box.y0 + sy)])
                 px, py = text.get_position()
                 text.set_position((px + x1 - x0, py + y1 - y0))
         taken.append(cand.expanded(1.05, 1.1))

@@ -28,10 +28,20 @@ GROUP_COLOR = "#56B4E9"  # sky blue: a grouping with no cooperative tie shown
 
 # Dash patterns by name; each medium gives its own numbers (web: px; figure: multiples of the width).
 DASHES = ("pending", "friction", "contested")
-# Groupings (organisations and groups) are told apart by their own dash pattern, in order of appearance.
-GROUPING_DASHES_WEB = ("8 4", "2 4", "12 4 2 4", "4 4", "10 3 2 3 2 3", "1 3", "14 6")
-GROUPING_DASHES_FIG = ((4.0, 2.0), (1.0, 2.0), (6.0, 2.0, 1.0, 2.0), (2.0, 2.0), (5.0, 1.5, 1.0, 1.5, 1.0, 1.5),
-                       (0.5, 1.5), (7.0, 3.0))
+# Groupings (organisations and groups) are told apart by their outline: a dash pattern and a line
+# width, each grouping the style its id hashes to (scenes.grouping_styles), so it keeps its look in
+# every view; two groupings drawn together never share one. No pattern is dotted: round dots mean
+# friction. Web dashes are pixels at the base width, figure dashes multiples of the line width.
+_DASHES_WEB = ("10 5", "4 4", "16 4 4 4", "22 6", "14 4 4 4 4 4", "7 7")
+_DASHES_FIG = ((5.0, 2.5), (2.0, 2.0), (8.0, 2.0, 2.0, 2.0), (11.0, 3.0), (7.0, 2.0, 2.0, 2.0, 2.0, 2.0), (3.5, 3.5))
+_WIDTHS = (1.0, 1.4)
+GROUPING_STYLES: tuple[tuple[str, tuple[float, ...], float], ...] = tuple(
+    (web, fig, width) for width in _WIDTHS for web, fig in zip(_DASHES_WEB, _DASHES_FIG, strict=True))
+# Organisations' headquarters marks differ in shape too (the EU and NATO share Brussels and ink).
+HQ_MARKERS = ("circle", "square", "diamond", "triangle")
+# Where a name may go when its own spot is taken, in order (both renderers' declutter): shifts in
+# its own widths and lines, up positive. A name with no free spot among them is hidden.
+LABEL_SHIFTS = ((0, 0), (0, 1), (0, -1), (0.6, 0), (-0.6, 0), (0.6, 1), (-0.6, 1), (0.6, -1), (-0.6, -1))
 
 
 @dataclass(frozen=True)
@@ -52,15 +62,44 @@ class WebSizes:
     grouping: float = 2.0  # organisation and group outlines
     friction_outline: float = 2.0
     focal_radius: int = 5
+    focal_label_gap: int = 4  # from the focal marker to its name
+    focal_outline: float = 1.5
+    focal_halo: float = 2.0
+    hq_radius: int = 4
+    hq_halo: float = 1.5
+    hq_label_gap: int = 7  # from a headquarters mark to its label
+    label_line: float = 1.1  # line height of stacked headquarters labels, in label sizes
+    under_line: float = 1.5  # a group label under a member's name, in label sizes
+    label_min_opacity: float = 0.5  # a muted name (a story step about others) stays readable
+    hatch_px: int = 6  # spacing of the hatching of contested and pending fills
+    hatch_width: float = 1.5
+    swatch_line: float = 3.0  # legend samples' stroke widths
+    swatch_outline: float = 2.0
+    fit_padding: int = 10  # around the scene's extent when the map opens
+    map_min_fill: float = 0.5  # a tall narrow map (a phone) zooms in until the network fills this share of its height
+    panel_share: float = 0.45  # panels (filters, table) at most this share of the map's height ...
+    legend_share: float = 0.62  # ... and a legend in a bottom corner this share
+    panel_min_px: int = 80
+    gap_px: int = 10  # between panels, and around an opened popup
     play_ms: int = 700  # one year per step when the timeline plays
     z_base: int = 200
+    z_tiles: int = 250
+    z_tints: int = 280  # group tints lie under partners' fills (they never change a partner's colour)
     z_territory: int = 300
     z_groupings: int = 350
+    z_friction: int = 380  # a partner's friction outline stays over any grouping's outline
     z_links: int = 420
     z_marks: int = 600
     z_labels: int = 640
     popup_width: int = 420
     popup_height: int = 360
+    popup_min_width: int = 240
+    popup_floor_px: int = 160  # the narrowest a popup gets, and ...
+    popup_floor_height: int = 120  # ... the shortest
+    popup_share: float = 0.6  # a popup's height at most this share of the map's
+    popup_margin: int = 40  # popups stay this far inside each side of the map
+    popup_page: int = 25  # ties listed at a time in a popup ("more" shows the next page) ...
+    table_page: int = 100  # ... and rows in the table of ties
     narrow_px: int = 600  # below this width the legend starts folded and popups shrink
 
 
@@ -109,6 +148,7 @@ class Theme:
     fill_min: float = 0.25  # the shallowest tie's fill opacity ...
     fill_max: float = 0.7  # ... and an alliance's
     fill_contested: float = 0.25
+    outline_opacity: float = 0.9  # territory and grouping outlines
     focal_fill: float = 0.75
     group_tint: float = 0.07  # groups (not organisations) are tinted so their members read as one
     line_opacity: float = 0.85
@@ -133,6 +173,7 @@ class Theme:
             "ended": CONTESTED_COLOR,
             "focal": FOCAL_COLOR,
             "group": GROUP_COLOR,
+            "organisation": self.organisation_color(),
             "weightMin": sizes.weight_min,
             "weightMax": sizes.weight_max,
             "dashPending": sizes.dash_pending,
@@ -149,8 +190,14 @@ class Theme:
         }
 
     def grouping_dash(self, index: int, medium: str = "web"):
-        table = GROUPING_DASHES_WEB if medium == "web" else GROUPING_DASHES_FIG
-        return table[index % len(table)]
+        """The dash pattern of grouping style ``index`` (``GROUPING_STYLES``)."""
+        web, fig, _ = GROUPING_STYLES[index % len(GROUPING_STYLES)]
+        return web if medium == "web" else fig
+
+    def grouping_width(self, index: int, medium: str = "web") -> float:
+        """The outline width of grouping style ``index``: the theme's grouping width times its factor."""
+        base = self.web.grouping if medium == "web" else self.figure.grouping_pt
+        return base * GROUPING_STYLES[index % len(GROUPING_STYLES)][2]
 
 
 _LIGHT = Theme("light", land="#EFEDE8", border="#B8B4AC", water="#DCE8F0", text="#1F1F1F", halo="#FFFFFF",
@@ -164,7 +211,9 @@ THEMES: dict[str, Theme] = {
         fill_min=0.3, fill_max=0.8, line_opacity=0.95,
         web=WebSizes(font_px=20, label_px=20, legend_px=14, weight_min=3.0, weight_max=11.0, dash_pending="12 10",
                      dash_friction="2 10", dash_contested="5 5", highlight=3.0, outline=1.5, grouping=3.0,
-                     friction_outline=3.0, focal_radius=8),
+                     friction_outline=3.0, focal_radius=8, focal_label_gap=6, focal_outline=2.5, focal_halo=3.0,
+                     hq_radius=6, hq_halo=2.0, hq_label_gap=10, hatch_px=8, hatch_width=2.0, swatch_line=4.0,
+                     swatch_outline=3.0),
         figure=FigureSizes(title_pt=26, subtitle_pt=16, label_pt=12, group_label_pt=12, legend_pt=11, credit_pt=10,
                            weight_min=1.8, weight_max=7.0, highlight=2.0, border_pt=0.4, outline_pt=0.9,
                            grouping_pt=1.8, friction_outline_pt=2.0, focal_marker_pt=11, hq_marker_pt=7,

@@ -46,14 +46,22 @@ function evaluate(c, style) {
     fills.push(prim);
     partners[pid] = { primary: prim, tally: R.tally(mine), fill: R.fillStyle(prim, style) };
   }
+  const groupings = {}, rows = [], grouped = [];
+  for (const g of c.groupings) {
+    const mine = c.ties.filter((t) => t.partner === g.id && shown[t.id]).map((t) => facts[t.id]);
+    const s = R.groupingState(g.kind, mine, style);
+    groupings[g.id] = s;
+    rows.push([g.id, g.kind, s.drawn && g.visible]);
+    if (g.kind === "group" && s.drawn && g.visible && s.category) grouped.push(s.category);
+  }
   const states = c.links.map((l) => [l.category, R.linkState(l.ties.filter((i) => shown[i]).map((i) => facts[i]))]);
   const max = {};
   for (const [cat, s] of states) if (s) max[cat] = Math.max(max[cat] || 1, s.count);
   const links = states.map(([cat, s]) => ({ state: s, style: s ? R.linkStyle(s, max[cat], cat, style, c.changes) : null }));
   const status = {};
   for (const [k, f] of Object.entries(facts)) status[k] = f.status;
-  return { status, shown, inEffect, partners, links,
-           legend: R.legendKeys(fills, states.filter(([, s]) => s), c.changes, c.grouped) };
+  const legend = R.legendKeys(fills, states.filter(([, s]) => s), c.changes, grouped);
+  return { status, shown, inEffect, partners, links, groupings, legend, legendRows: R.legendRows(legend, rows) };
 }
 
 // JSON has no undefined and Python's floats print to 17 digits: compare numbers closely, the rest exactly.

@@ -1,19 +1,19 @@
 /* partnermap controls: title, legend, live filters, timeline, table of ties, credit.
  *
- * The legend goes in the corner the scene chose (free of the focal country and partners); the
- * timeline, credit and table take the other bottom corner. Panels are capped at 45% of the
- * map's height and scroll, so the top and bottom corners never overlap; on a narrow map
- * (a phone) the legend starts folded and the panels shrink.
+ * The legend and the panel with the timeline, credit and table go in the corners the scene
+ * chose (placement.py: free of the focal country, partners and their names). Panels are capped
+ * at a share of the map's height and scroll (theme web sizes), and an open table never runs
+ * under the legend beside it; on a narrow map (a phone) the legend starts folded and opening
+ * one panel folds the others, so none covers another.
  */
 (function (PM) {
   "use strict";
   var dom = PM.dom, el = dom.el;
-  var TABLE_PAGE = 100;
 
   function dayOfYearEnd(year) { return Math.round(Date.UTC(year, 11, 31) / 864e5); }
 
   function titleBox(pm) {
-    var meta = pm.data.meta, box = el("div", "pm-panel pm-title");
+    var meta = pm.data.meta, box = pm.titleEl = el("div", "pm-panel pm-title");
     box.appendChild(el("h1", null, meta.title));
     pm.subtitleEl = el("p", "pm-subtitle", meta.subtitle);
     if (!meta.subtitle) pm.subtitleEl.style.display = "none";
@@ -46,6 +46,7 @@
   function filterBox(pm) {
     var w = pm.words, t = pm.data.ties, box = el("details", "pm-panel pm-filter");
     box.appendChild(el("summary", null, pm.ui("filter")));
+    box.addEventListener("toggle", function () { exclusive(pm, box); });
     var body = el("div", "pm-scroll");
     box.appendChild(body);
     function group(title, values, shown, labels, key) {
@@ -147,8 +148,13 @@
     pm.tableMore.style.display = "none";
     details.appendChild(pm.tableMore);
     pm.tableEl = details;
-    details.addEventListener("toggle", function () { if (details.open) fillTable(pm); });
-    pm.tableMore.addEventListener("click", function () { fillTable(pm, pm.tableShown + TABLE_PAGE); });
+    details.addEventListener("toggle", function () {
+      if (details.open) fillTable(pm);
+      exclusive(pm, details);
+      fit(pm);
+      pm.declutter();
+    });
+    pm.tableMore.addEventListener("click", function () { fillTable(pm, pm.tableShown + pm.style.web.table_page); });
     return details;
   }
 
@@ -161,7 +167,7 @@
   // Rows are made only while the table is open, a page at a time.
   function fillTable(pm, upto) {
     var body = pm.tableBody, w = pm.words, t = pm.data.ties;
-    var rows = shownIndices(pm), stop = Math.min(rows.length, upto || TABLE_PAGE);
+    var rows = shownIndices(pm), stop = Math.min(rows.length, upto || pm.style.web.table_page);
     while (body.firstChild) body.removeChild(body.firstChild);
     for (var r = 0; r < stop; r++) {
       var i = rows[r], tr = el("tr");
@@ -181,6 +187,7 @@
   function legendBox(pm) {
     var box = el("details", "pm-panel pm-legend");
     if (!pm.narrow) box.open = true;
+    box.addEventListener("toggle", function () { exclusive(pm, box); fit(pm); pm.declutter(); });
     box.appendChild(el("summary", null, pm.ui("legend")));
     pm.legendBody = el("div", "pm-legend-body pm-legend-" + pm.data.meta.legendLayout);
     box.setAttribute("aria-label", pm.ui("legend"));
@@ -191,10 +198,18 @@
 
   function corner(name) { return name.replace("-", ""); }
 
+  // On a phone, opening one panel (legend, table, filters) folds the others: none covers another.
+  function exclusive(pm, opened) {
+    if (!pm.narrow || !opened.open) return;
+    [pm.legendEl, pm.tableEl, pm.filterEl].forEach(function (box) {
+      if (box && box !== opened && box.open) box.open = false;
+    });
+  }
+
   function build(pm) {
     var map = pm.map, meta = pm.data.meta, C = dom.control;
     var legendCorner = corner(meta.legendCorner);
-    var bottom = legendCorner === "bottomleft" ? "bottomright" : "bottomleft";
+    var bottom = corner(meta.infoCorner || (legendCorner === "bottomleft" ? "bottom-right" : "bottom-left"));
     C("topleft", function () { return titleBox(pm); }).addTo(map);
     if (meta.controls) {
       var entries = [];
@@ -207,7 +222,7 @@
       entries.forEach(function (e) { pm.layerControl.addOverlay(e[0], dom.escapeHtml(e[1])); });
       pm.layerControl.addTo(map);
       C("topleft", function () { return fullscreenButton(pm); }).addTo(map);
-      C("topright", function () { return filterBox(pm); }).addTo(map);
+      C("topright", function () { pm.filterEl = filterBox(pm); return pm.filterEl; }).addTo(map);
     }
     if (meta.timeline) C(bottom, function () { return timelineBox(pm); }).addTo(map);
     C(bottom, function () {
@@ -219,46 +234,74 @@
     if (!meta.controls) table.getContainer().classList.add("pm-visually-hidden");  // still read by screen readers
   }
 
-  // The same rows, in the same order and columns, as scene.legend_entries / legend_columns.
+  // The rows rules.legendRows lists (the order of scene.legend_entries), from the catalog;
+  // a grouping's sample takes its colour on the day shown (rules.groupingState).
   function legendRows(pm, st) {
-    var catalog = pm.data.legendCatalog, keys = st.legend, main = [], side = [];
-    var cats = keys.filter(function (k) { return pm.style.category[k]; });
-    keys.forEach(function (k) {
-      if (k !== "width" && catalog[k]) main.push(catalog[k]);
-      if (cats.length && k === cats[cats.length - 1]) main.push(catalog.fill_rule);
-    });
-    if (keys.indexOf("width") >= 0) main.push(catalog.width);
-    ["organisation", "group"].forEach(function (kind) {
-      var shown = pm.groupings.filter(function (g) {
-        return g.rec.kind === kind && st.groups[g.id].drawn && pm.map.hasLayer(g.layer);
-      });
-      if (!shown.length) return;
-      side.push(catalog["note:" + kind]);
-      shown.forEach(function (g) {
-        var entry = catalog["grouping:" + g.id];
-        var color = g.rec.kind === "organisation" ? pm.style.organisation
-          : (st.groups[g.id].category && pm.style.category[st.groups[g.id].category]) || pm.style.group;
-        side.push({ key: entry.key, label: entry.label,
-                    swatch: { kind: "outline", color: color, opacity: 1, dash: entry.swatch.dash } });
+    var catalog = pm.data.legendCatalog;
+    return st.legendRows.map(function (keys) {
+      return keys.filter(function (k) { return catalog[k]; }).map(function (k) {
+        var entry = catalog[k];
+        if (k.indexOf("grouping:") !== 0) return entry;
+        var swatch = L.extend({}, entry.swatch, { color: st.groups[k.slice(9)].color });
+        return L.extend({}, entry, { swatch: swatch });
       });
     });
-    return [main, side];
+  }
+
+  // The label in the lines placement.wrap broke it into (as the figure draws it), one block per
+  // line, each keeping the space it was broken at: the text is the label, exactly.
+  function wrapped(label, lines) {
+    var box = el("span", "pm-lines"), pos = 0, starts = [];
+    (lines || []).forEach(function (line) {
+      var at = label.indexOf(line, pos);
+      if (at < 0 || starts.length === 0 && at !== label.search(/\S|$/)) at = -1;
+      starts.push(at);
+      pos = at < 0 ? pos : at + line.length;
+    });
+    if (!starts.length || starts.indexOf(-1) >= 0) starts = [0];
+    starts.forEach(function (start, i) {
+      var text = label.slice(i ? start : 0, i + 1 < starts.length ? starts[i + 1] : label.length);
+      box.appendChild(el("span", "pm-line", text));
+    });
+    return box;
+  }
+
+  function legendRow(pm, r) {
+    var row = el("div", r.swatch ? "pm-legend-row" : "pm-legend-note");
+    row.setAttribute("data-legend", r.key);
+    if (r.swatch) row.appendChild(dom.swatch(r.swatch, pm.style));
+    row.appendChild(wrapped(r.label, r.lines));
+    if (r.key.indexOf("grouping:") === 0) {  // a grouping's row opens its popup
+      var g = pm.groupings.filter(function (x) { return "grouping:" + x.id === r.key; })[0];
+      row.classList.add("pm-opener");
+      row.setAttribute("role", "button");
+      row.setAttribute("tabindex", "0");
+      var go = function (e) { e.preventDefault(); PM.popup.open(pm, g.id, g.at); };
+      row.addEventListener("click", go);
+      row.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") go(e); });
+    }
+    return row;
   }
 
   function update(pm, st) {
     var meta = pm.data.meta, w = pm.words;
-    // Legend: only what is drawn, each sample as drawn.
-    var body = pm.legendBody;
+    // Legend: only what is drawn, each sample as drawn; groupings beside, below (a grid), or
+    // beside the first part set in two columns ("wide": split as placement.wide_split does).
+    var body = pm.legendBody, rows = legendRows(pm, st);
+    if (meta.legendLayout === "wide") {
+      var k = Math.ceil(rows[0].length / 2);
+      rows = [rows[0].slice(0, k), rows[0].slice(k), rows[1]];
+    }
     while (body.firstChild) body.removeChild(body.firstChild);
-    legendRows(pm, st).forEach(function (column) {
+    var sideIndex = rows.length - 1;
+    rows.forEach(function (column, i) {
       if (!column.length) return;
-      var col = el("div", "pm-legend-col");
+      var side = i === sideIndex;
+      var col = el("div", "pm-legend-col" + (side ? " pm-legend-side" : ""));
+      var grid = null;
       column.forEach(function (r) {
-        var row = el("div", r.swatch ? "pm-legend-row" : "pm-legend-note");
-        row.setAttribute("data-legend", r.key);
-        if (r.swatch) row.appendChild(dom.swatch(r.swatch, pm.style));
-        row.appendChild(el("span", null, r.label));
-        col.appendChild(row);
+        if (side && !r.swatch) { col.appendChild(legendRow(pm, r)); grid = col.appendChild(el("div", "pm-legend-grid")); }
+        else (grid || col).appendChild(legendRow(pm, r));
       });
       body.appendChild(col);
     });
@@ -288,16 +331,36 @@
     if (pm.tableEl.open) fillTable(pm, pm.tableShown);
   }
 
-  // Panels never take more than 45% of the map's height, so corners never overlap.
+  // Panels never take more than a share of the map's height, so top and bottom corners never
+  // overlap; an open table never runs under a legend in the other bottom corner.
   function fit(pm) {
-    var h = pm.map.getSize().y, cap = Math.max(80, Math.round(h * 0.45)) + "px";
+    var web = pm.style.web, size = pm.map.getSize(), h = size.y;
+    var cap = Math.max(web.panel_min_px, Math.round(h * web.panel_share)) + "px";
     pm.map.getContainer().querySelectorAll(".pm-filter .pm-scroll, .pm-table[open], .pm-table")
       .forEach(function (n) { n.style.maxHeight = cap; });
     // a legend in a bottom corner has the whole lower part of its side (the title is small)
     var bottom = pm.data.meta.legendCorner.indexOf("bottom") === 0;
-    if (pm.legendEl) pm.legendEl.style.maxHeight = Math.max(80, Math.round(h * (bottom ? 0.62 : 0.45))) + "px";
-    var narrow = pm.map.getSize().x < pm.style.web.narrow_px;
+    if (pm.legendEl) {
+      pm.legendEl.style.maxHeight = Math.max(web.panel_min_px,
+                                             Math.round(h * (bottom ? web.legend_share : web.panel_share))) + "px";
+    }
+    var narrow = size.x < web.narrow_px;
+    pm.narrow = narrow;
     pm.map.getContainer().classList.toggle("pm-narrow", narrow);
+    // the title never runs under the controls of the top-right corner (a phone, a long title)
+    var right = pm.map.getContainer().querySelector(".leaflet-top.leaflet-right"), title = pm.titleEl;
+    if (title) {
+      var taken = 0;
+      if (right) Array.prototype.forEach.call(right.children, function (n) {
+        if (!n.classList.contains("pm-legend")) taken = Math.max(taken, n.getBoundingClientRect().width);
+      });
+      title.style.maxWidth = Math.max(web.panel_min_px, size.x - taken - 4 * web.gap_px) + "px";
+    }
+    if (pm.tableEl) {
+      var room = size.x - 3 * web.gap_px;
+      if (bottom && pm.legendEl && pm.legendEl.open && !narrow) room -= pm.legendEl.getBoundingClientRect().width;
+      pm.tableEl.style.maxWidth = Math.max(web.panel_min_px, room) + "px";
+    }
   }
 
   PM.controls = { build: build, update: update, fit: fit, dayOfYearEnd: dayOfYearEnd };

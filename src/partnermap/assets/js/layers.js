@@ -3,6 +3,12 @@
  * Territories, friction outlines, groupings, headquarters marks, links (with their friction
  * marks) and labels are created from the payload when the map opens; a refresh only changes
  * styles, classes and which layers are on the map, so the timeline plays at full speed.
+ *
+ * Panes, bottom to top: basemap, group tints (only members that are not partners, so a tint
+ * never changes a partner's colour), territories, grouping outlines, friction outlines (never
+ * hidden by a grouping), links, marks, labels. Only a partner's own territory takes clicks and
+ * hovers inside it: grouping outlines and tints and links (which cross other partners) take
+ * none. A grouping is opened from its name, its headquarters mark or its legend row.
  */
 (function (PM) {
   "use strict";
@@ -10,7 +16,7 @@
 
   function classes(layer, list) {
     var node = layer.getElement ? layer.getElement() : null;
-    if (node) node.setAttribute("class", list.join(" ") + " leaflet-interactive");
+    if (node) node.setAttribute("class", list.join(" ") + (layer.options.interactive === false ? "" : " leaflet-interactive"));
     layer.options.className = list.join(" ");
   }
 
@@ -29,11 +35,38 @@
     return m;
   }
 
+  // A name that opens its grouping's popup: click, or Enter/Space when focused.
+  function opener(pm, span, id, latlng) {
+    span.classList.add("pm-opener");
+    span.setAttribute("role", "button");
+    span.setAttribute("tabindex", "0");
+    function go(e) { L.DomEvent.stop(e); PM.popup.open(pm, id, latlng); }
+    L.DomEvent.on(span, "click", go);
+    L.DomEvent.on(span, "keydown", function (e) { if (e.key === "Enter" || e.key === " ") go(e); });
+    L.DomEvent.disableClickPropagation(span);
+  }
+
+  // A headquarters mark of its own shape (theme.HQ_MARKERS), opening its organisation's popup;
+  // neighbouring marks (the EU and NATO in Brussels) sit a mark apart, as their labels do.
+  function hqMark(pm, g) {
+    var st = pm.style, web = st.web, r = web.hq_radius, d = 2 * Math.ceil(r * 1.3 + web.hq_halo) + 2;
+    var icon = dom.svg("svg", { width: d, height: d, viewBox: "0 0 " + d + " " + d });
+    icon.appendChild(dom.svg("path", { d: dom.markerPath(g.marker || "circle", d / 2, d / 2, r), fill: g.color,
+                                       stroke: st.halo, "stroke-width": web.hq_halo,
+                                       "class": "pm-hq pm-partner-" + g.id }));
+    var shift = Math.round(g.hqOffset * (r + web.hq_halo + 1));
+    var m = L.marker([g.hq[1], g.hq[0]], { pane: "pm-marks", keyboard: false,
+                                           icon: L.divIcon({ html: icon, className: "pm-hq-icon", iconSize: [d, d],
+                                                             iconAnchor: [d / 2, d / 2 - shift] }) });
+    m.setStyle = function (o) { m.setOpacity(o.opacity); };
+    return m;
+  }
+
   function build(pm) {
     var map = pm.map, st = pm.style, data = pm.data, scale = data.view.scale, web = st.web;
     if (data.tiles) {
       // Online tiles sit above the bundled basemap: where they fail, the basemap shows.
-      map.createPane("pm-tiles").style.zIndex = 250;
+      map.createPane("pm-tiles").style.zIndex = web.z_tiles;
       L.tileLayer(data.tiles.url, { pane: "pm-tiles", attribution: dom.escapeHtml(data.tiles.attribution),
                                     maxZoom: data.tiles.maxZoom }).addTo(map);
     }
@@ -68,7 +101,7 @@
       var layer = L.polygon(polys, { pane: "pm-territory", weight: web.outline });
       PM.popup.bind(pm, layer, p.id);
       pm.territories[p.id] = layer;
-      pm.frictionOutlines[p.id] = L.polygon(polys, { pane: "pm-territory", interactive: false, fill: false,
+      pm.frictionOutlines[p.id] = L.polygon(polys, { pane: "pm-friction", interactive: false, fill: false,
                                                      color: st.friction, weight: web.friction_outline,
                                                      dashArray: st.dashFriction, lineCap: "round" });
     });
@@ -76,53 +109,60 @@
     var focal = data.focal;
     var focalPolys = focal.shape === "basemap" ? basemap[focal.id] : D.decodePolygons(focal.shape, scale);
     if (focalPolys && focalPolys.length) {
-      L.polygon(focalPolys, { pane: "pm-territory", interactive: false, color: st.focal, weight: 1.5,
-                                     fillColor: st.focal, fillOpacity: st.focalFill, className: "pm-focal" }).addTo(map);
+      L.polygon(focalPolys, { pane: "pm-territory", interactive: false, color: st.focal, weight: web.focal_outline,
+                              fillColor: st.focal, fillOpacity: st.focalFill, className: "pm-focal" }).addTo(map);
     }
     var fm = L.circleMarker([focal.anchor[1], focal.anchor[0]], {
-      radius: web.focal_radius, color: st.halo, weight: 2, fillColor: st.focal, fillOpacity: 1, pane: "pm-marks",
-      interactive: false, className: "pm-focal-marker" }).addTo(map);
+      radius: web.focal_radius, color: st.halo, weight: web.focal_halo, fillColor: st.focal, fillOpacity: 1,
+      pane: "pm-marks", interactive: false, className: "pm-focal-marker" }).addTo(map);
     pm.focalLabel = label(pm, [focal.anchor[1], focal.anchor[0]], focal.label, "pm-focal-label", 1e9,
-                          { direction: "right", offset: [web.focal_radius + 4, 0] });
+                          { direction: "right", offset: [web.focal_radius + web.focal_label_gap, 0] });
     pm.focalLabel.addTo(map);
     void fm;
 
     // Groupings: one toggleable layer each (outline, tint for groups, label, headquarters mark).
     pm.groupings = data.groups.map(function (g, i) {
-      var layer = L.featureGroup();
-      var dash = st.groupingDashes[g.dash % st.groupingDashes.length];
+      var layer = L.featureGroup(), gs = dom.groupingStyle("grouping:" + g.dash, st);
       var shape = L.polygon(D.decodePolygons(g.shape, scale), {
-        pane: "pm-groupings", color: g.color, weight: web.grouping, dashArray: dash, fill: g.tint,
-        fillColor: g.color, fillOpacity: g.tint ? st.groupTint : 0, opacity: 0.9,
+        pane: "pm-groupings", color: g.color, weight: web.grouping * gs[1], dashArray: gs[0], fill: false,
+        opacity: st.outlineOpacity, interactive: false,
         className: "pm-grouping pm-" + g.kind + " pm-partner-" + g.id });
-      PM.popup.bind(pm, shape, g.id);
       layer.addLayer(shape);
-      var lab, hq = null;
+      var tint = null, tintPolys = [];
+      (g.tintMembers || []).forEach(function (id) { Array.prototype.push.apply(tintPolys, basemap[id] || []); });
+      if (g.tint && tintPolys.length) {
+        tint = L.polygon(tintPolys, { pane: "pm-tints", stroke: false, fillColor: g.color, fillOpacity: st.groupTint,
+                                      interactive: false, className: "pm-tint pm-partner-" + g.id });
+        layer.addLayer(tint);
+      }
+      var lab, hq = null, at;
       if (g.hq) {
-        hq = L.circleMarker([g.hq[1], g.hq[0]], { radius: 4, color: st.halo, weight: 1.5, fillColor: g.color,
-                                                      fillOpacity: 1, pane: "pm-marks",
-                                                      className: "pm-hq pm-partner-" + g.id });
+        hq = hqMark(pm, g);
         PM.popup.bind(pm, hq, g.id);
         layer.addLayer(hq);
-        lab = label(pm, [g.hq[1], g.hq[0]], g.label, "pm-grouping-label pm-hq-label", g.priority,
-                    { direction: "right", offset: [7, Math.round(web.label_px * 1.1 * g.hqOffset)] });
+        at = [g.hq[1], g.hq[0]];
+        lab = label(pm, at, g.label, "pm-grouping-label pm-hq-label", g.priority,
+                    { direction: "right", offset: [web.hq_label_gap, Math.round(web.label_px * web.label_line * g.hqOffset)] });
       } else {
-        lab = label(pm, [g.labelPoint[1], g.labelPoint[0]], g.label, "pm-grouping-label", g.priority,
-                    { offset: [0, g.labelUnder ? Math.round(web.label_px * 1.5 * g.underRank) : 0] });
+        at = [g.labelPoint[1], g.labelPoint[0]];
+        lab = label(pm, at, g.label, "pm-grouping-label", g.priority,
+                    { offset: [0, g.labelUnder ? Math.round(web.label_px * web.under_line * g.underRank) : 0] });
       }
       lab.pmSpan.style.color = g.color;
+      lab.pmSpan.setAttribute("data-grouping", g.id);
+      opener(pm, lab.pmSpan, g.id, L.latLng(at));
       layer.addLayer(lab);
       layer.addTo(map);
-      return { id: g.id, rec: g, layer: layer, shape: shape, label: lab, hq: hq, index: i };
+      return { id: g.id, rec: g, layer: layer, shape: shape, tint: tint, label: lab, hq: hq, index: i, at: L.latLng(at) };
     });
 
-    // Links: a line each, with a friction mark drawn over it when needed.
+    // Links: a line each, with a friction mark drawn over it when needed. A link crosses other
+    // partners on its way (Tokyo–Beijing over Korea): it takes no clicks, its partner's territory
+    // or headquarters mark does.
     pm.linkLayers = pm.links.map(function (l) {
       var latlngs = D.decodeLines(l.rec.path, scale);
-      var line = L.polyline(latlngs, { pane: "pm-links", lineCap: "round" });
+      var line = L.polyline(latlngs, { pane: "pm-links", lineCap: "round", interactive: false });
       var mark = L.polyline(latlngs, { pane: "pm-links", lineCap: "round", interactive: false });
-      var target = pm.partnerById[l.rec.partner] ? l.rec.partner : l.rec.partner;
-      PM.popup.bind(pm, line, target);
       return { link: l, line: line, mark: mark };
     });
 
@@ -141,35 +181,39 @@
         pm.shownCategories[e.layer.pmCategory] = e.type === "overlayadd";
         pm.refresh();
       } else {
-        PM.controls.update(pm, pm.current);
-        pm.declutter();
+        pm.refresh();  // a grouping switched on or off: its legend row and its colour's row follow
       }
     });
   }
 
   function apply(pm, st) {
-    var style = pm.style, max = pm.maxCounts(st), changes = pm.changes;
+    var style = pm.style, web = style.web, max = pm.maxCounts(st), changes = pm.changes;
     // Territories of states: fill from the primary relationship, friction outline over it.
     pm.data.partners.forEach(function (p) {
       var layer = pm.territories[p.id];
       if (!layer) return;
       var s = st.partners[p.id];
-      var fs = s.drawn ? R.fillStyle({ fill: s.fill, friction: s.friction, tier: s.tier }, style) : null;
+      var fs = s.drawn ? R.fillStyle({ fill: s.fill, friction: s.friction, tier: s.tier, pending: s.pending },
+                                     style) : null;
       show(pm.territoryLayer, layer, !!fs);
       show(pm.frictionLayer, pm.frictionOutlines[p.id], !!(fs && fs.friction));
       var lab = pm.partnerLabels[p.id];
       if (lab) {
         lab.pmSpan.setAttribute("data-off", s.drawn ? "0" : "1");  // no name before its first tie
-        lab.pmSpan.style.opacity = String(Math.max(0.5, pm.dim(p.id)));
+        lab.pmSpan.style.opacity = String(Math.max(web.label_min_opacity, pm.dim(p.id)));
       }
       if (!fs) return;
       var color = fs.color || style.contested, k = pm.dim(p.id);
       pm.frictionOutlines[p.id].setStyle({ opacity: k });
-      layer.setStyle({ color: color, fillColor: color, fillOpacity: fs.opacity * k, opacity: 0.9 * k,
+      // hatched (contested, or only pending): the pattern carries the strength, the path the focus
+      var paint = fs.hatch && fs.color ? dom.hatch(fs.color, fs.opacity, web) : color;
+      layer.setStyle({ color: color, fillColor: paint, fillOpacity: fs.hatch ? k : fs.opacity * k,
+                       opacity: style.outlineOpacity * k,
                        dashArray: s.fill === "contested" ? style.dashContested : null, fill: fs.color !== null });
       var cls = ["pm-territory", "pm-partner-" + p.id, "pm-fill-" + (s.fill || "none")];
       if (s.fill && s.fill !== "contested") cls.push("pm-cat-" + s.fill);
       if (s.friction) cls.push("pm-has-friction");
+      if (s.pending) cls.push("pm-fill-pending");
       classes(layer, cls);
     });
     // Links.
@@ -195,19 +239,17 @@
         if (group.hasLayer(ll.mark)) ll.mark.bringToFront();
       }
     });
-    // Groupings: hidden while none of their ties is shown; coloured by their primary tie.
+    // Groupings: hidden while none of their ties is shown; coloured by their primary tie (rules.groupingState).
     pm.groupings.forEach(function (g) {
       var s = st.groups[g.id];
       var on = s.drawn;
       g.label.pmSpan.setAttribute("data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1");
-      var color = g.rec.kind === "organisation" ? style.organisation
-        : (s.category && style.category[s.category]) || style.group;
-      var k = pm.dim(g.id);
-      g.shape.setStyle({ color: color, fillColor: color, opacity: on ? 0.9 * k : 0,
-                         fillOpacity: on && g.rec.tint ? style.groupTint * k : 0 });
+      var color = s.color, k = pm.dim(g.id);
+      g.shape.setStyle({ color: color, opacity: on ? style.outlineOpacity * k : 0 });
+      if (g.tint) g.tint.setStyle({ fillColor: color, fillOpacity: on ? style.groupTint * k : 0 });
       if (g.hq) g.hq.setStyle({ opacity: on ? k : 0, fillOpacity: on ? k : 0 });
       g.label.pmSpan.style.color = color;
-      g.label.pmSpan.style.opacity = String(Math.max(0.5, k));
+      g.label.pmSpan.style.opacity = String(Math.max(web.label_min_opacity, k));
     });
   }
 

@@ -103,7 +103,8 @@
       var facts = self.factsOf(self.shownTies(p.id));
       var prim = R.primary(facts, self.data.relationships[p.id]);
       out.partners[p.id] = { fill: prim ? prim.fill : null, friction: prim ? prim.friction : false,
-                             tier: prim ? prim.tier : null, drawn: facts.length > 0, counts: R.tally(facts) };
+                             tier: prim ? prim.tier : null, pending: prim ? prim.pending : false,
+                             drawn: facts.length > 0, counts: R.tally(facts) };
     });
     this.links.forEach(function (l) {
       var facts = self.factsOf(l.ties.filter(function (k) { return self.shown[k]; }));
@@ -111,22 +112,26 @@
     });
     this.data.groups.forEach(function (g) {
       var facts = self.factsOf(self.shownTies(g.id));
-      var prim = R.primary(facts, "partner");
-      out.groups[g.id] = { drawn: facts.length > 0, category: prim ? prim.fill : null,
-                           friction: prim ? prim.friction : false, counts: R.tally(facts) };
+      var s = R.groupingState(g.kind, facts, self.style);
+      s.counts = R.tally(facts);
+      s.visible = s.drawn && self.groupVisible(g.id);
+      out.groups[g.id] = s;
     });
     var fills = this.data.partners.map(function (p) {
       var s = out.partners[p.id];
-      return s.drawn ? { fill: s.fill, friction: s.friction, tier: s.tier } : null;
+      return s.drawn ? { fill: s.fill, friction: s.friction, tier: s.tier, pending: s.pending } : null;
     });
     var shownLinks = out.links.filter(function (l) { return l.state; })
       .map(function (l) { return [l.category, l.state]; });
     var grouped = [];
     this.data.groups.forEach(function (g) {
       var s = out.groups[g.id];
-      if (g.kind === "group" && s.drawn && s.category && self.groupVisible(g.id)) grouped.push(s.category);
+      if (g.kind === "group" && s.visible && s.category) grouped.push(s.category);
     });
     out.legend = R.legendKeys(fills, shownLinks, this.changes, grouped);
+    out.legendRows = R.legendRows(out.legend, this.data.groups.map(function (g) {
+      return [g.id, g.kind, out.groups[g.id].visible];
+    }));
     return out;
   };
 
@@ -172,8 +177,9 @@
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", this.data.meta.title + ". " + this.data.meta.description);
     box.setAttribute("lang", this.data.meta.lang);
-    [["pm-base", web.z_base], ["pm-territory", web.z_territory], ["pm-groupings", web.z_groupings],
-     ["pm-links", web.z_links], ["pm-marks", web.z_marks], ["pm-labels", web.z_labels]].forEach(function (p) {
+    [["pm-base", web.z_base], ["pm-tints", web.z_tints], ["pm-territory", web.z_territory],
+     ["pm-groupings", web.z_groupings], ["pm-friction", web.z_friction], ["pm-links", web.z_links],
+     ["pm-marks", web.z_marks], ["pm-labels", web.z_labels]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
     this.narrow = box.clientWidth < web.narrow_px;
@@ -181,36 +187,71 @@
     PM.layers.build(this);
     PM.controls.build(this);
     this.refresh();
-    var e = this.data.view.extent;  // the scene's extent: the same view the static figure shows
-    map.fitBounds([[e[2], e[0]], [e[3], e[1]]], { padding: [10, 10] });
+    this.fitView();
     map.on("zoomend", function () { self.declutter(); });
     map.on("resize", function () { PM.controls.fit(self); self.declutter(); });
     PM.controls.fit(this);
     this.declutter();
+    // Ready once the view has settled (no animation runs at load): a screenshot then is the map.
     box.setAttribute("data-pm-ready", "1");
     PM.last = this;
     return this;
   };
 
-  // Hide a name that would overlap a more important one (data-priority), so labels stay readable.
+  // The scene's extent (the same view the static figure shows), fitted at once, without animation.
+  // A tall narrow map (a phone) would show the network as a thin band: it zooms in, about the
+  // extent's centre, until the network fills map_min_fill of the height (pan to see the rest).
+  PartnerMap.prototype.fitView = function () {
+    var map = this.map, e = this.data.view.extent, web = this.style.web;
+    var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
+    map.fitBounds(bounds, { padding: [web.fit_padding, web.fit_padding], animate: false });
+    var size = map.getSize();
+    if (size.y <= size.x) return;
+    var z = map.getZoom(), sw = map.project(bounds.getSouthWest(), z), ne = map.project(bounds.getNorthEast(), z);
+    var share = Math.abs(sw.y - ne.y) / size.y;
+    if (share >= web.map_min_fill) return;
+    var snap = map.options.zoomSnap || 1;
+    var zoom = Math.min(map.getMaxZoom(), Math.ceil((z + Math.log2(web.map_min_fill / share)) / snap) * snap);
+    map.setView(map.unproject(sw.add(ne).divideBy(2), z), zoom, { animate: false });
+  };
+
+  // Names, most important first (data-priority: the focal country, partners by rank, then
+  // organisations and groups): each goes where it was placed, or a line above or below, or a
+  // little aside — whichever first overlaps no name kept and no open panel — moved inward whole
+  // at the map's edge; a name with no free spot is hidden (a grouping stays named in the legend).
   PartnerMap.prototype.declutter = function () {
-    var labels = Array.prototype.slice.call(this.map.getContainer().querySelectorAll(".pm-label"));
+    var shifts = this.style.labelShifts;  // theme.LABEL_SHIFTS: widths and lines, up positive
+    var box = this.map.getContainer(), frame = box.getBoundingClientRect();
+    var labels = Array.prototype.slice.call(box.querySelectorAll(".pm-label"));
     var rows = labels.map(function (l) {
       l.style.visibility = "";
-      var span = l.firstChild;
-      var off = span && span.getAttribute && span.getAttribute("data-off") === "1";
-      var pr = span && span.getAttribute ? +(span.getAttribute("data-priority") || 0) : 0;
-      return { el: l, priority: off ? -1 : pr, off: off };
+      var span = l.firstChild && l.firstChild.getAttribute ? l.firstChild : null;
+      if (span) { span.style.position = "relative"; span.style.left = span.style.top = ""; }
+      var off = span && span.getAttribute("data-off") === "1";
+      var pr = span ? +(span.getAttribute("data-priority") || 0) : 0;
+      return { el: l, span: span, priority: off ? -1 : pr, off: off };
     });
     rows.sort(function (a, b) { return b.priority - a.priority; });
-    var kept = [];
+    var kept = Array.prototype.slice.call(box.querySelectorAll(".pm-panel, .leaflet-control-layers"))
+      .map(function (n) { return n.getBoundingClientRect(); }).filter(function (r) { return r.width > 0; });
+    function free(r) {
+      return !kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
+    }
     rows.forEach(function (row) {
-      if (row.off) { row.el.style.visibility = "hidden"; return; }
-      var r = row.el.getBoundingClientRect();
-      var hit = kept.some(function (k) {
-        return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top;
-      });
-      if (hit) row.el.style.visibility = "hidden"; else kept.push(r);
+      if (row.off || !row.span) { row.el.style.visibility = "hidden"; return; }
+      var r = row.span.getBoundingClientRect(), w = r.width, h = r.height;
+      if (r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) return;
+      var ix = Math.max(0, frame.left + 2 - r.left) - Math.max(0, r.right - (frame.right - 2));
+      var iy = Math.max(0, frame.top + 2 - r.top) - Math.max(0, r.bottom - (frame.bottom - 2));
+      for (var i = 0; i < shifts.length; i++) {
+        var dx = ix + shifts[i][0] * w, dy = iy - shifts[i][1] * h;
+        var c = { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
+        if (c.left < frame.left || c.right > frame.right || !free(c)) continue;
+        if (dx || dy) { row.span.style.left = Math.round(dx) + "px"; row.span.style.top = Math.round(dy) + "px"; }
+        kept.push(c);
+        return;
+      }
+      row.el.style.visibility = "hidden";
     });
   };
 

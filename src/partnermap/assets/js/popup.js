@@ -1,13 +1,12 @@
 /* partnermap popup: tooltips and popups, from the current state (one counting rule: rules.tally).
  *
  * A popup lists a partner's ties shown, by category, with type, the status on the day shown,
- * dates, summary, parties, note and sources. Long lists come in pages (PAGE at a time), so a
+ * dates, summary, parties, note and sources. Long lists come in pages (theme popup_page), so a
  * partner with 50,000 ties opens as fast as one with five.
  */
 (function (PM) {
   "use strict";
   var R = PM.rules, dom = PM.dom, el = dom.el;
-  var PAGE = 25;
 
   function tallyLine(pm, category, row) {
     var label = pm.words.category[category] || category;
@@ -72,11 +71,11 @@
     return li;
   }
 
-  // Items PAGE at a time, with a button for the next page: the DOM never holds thousands of ties.
+  // Items a page at a time, with a button for the next page: the DOM never holds thousands of ties.
   function paged(pm, list, indices) {
     var shown = 0;
     function more() {
-      var stop = Math.min(indices.length, shown + PAGE);
+      var stop = Math.min(indices.length, shown + pm.style.web.popup_page);
       for (; shown < stop; shown++) list.appendChild(tieItem(pm, indices[shown]));
       if (shown < indices.length) {
         var b = el("button", "pm-more", pm.ui("more", { n: indices.length - shown }));
@@ -114,34 +113,44 @@
     return box;
   }
 
-  // [topLeft, bottomRight] padding that keeps an opened popup off the open legend.
-  function legendPadding(pm) {
-    var tl = [12, 12], br = [12, 12], box = pm.legendEl;
-    if (!box || !box.open || pm.narrow) return [tl, br];
-    var map = pm.map.getContainer().getBoundingClientRect(), r = box.getBoundingClientRect();
-    var corner = pm.data.meta.legendCorner;
-    if (corner === "bottom-right") br = [r.width + 16, 12];
-    else if (corner === "bottom-left") tl = [r.width + 16, 12];
-    else if (corner === "top-right") br = [r.width + 16, 12];
-    void map;
+  // [topLeft, bottomRight] padding that keeps an opened popup clear of the open panels in their corners.
+  function panelPadding(pm) {
+    var gap = pm.style.web.gap_px, tl = [gap, gap], br = [gap, gap];
+    if (pm.narrow) return [tl, br];
+    var map = pm.map.getContainer().getBoundingClientRect();
+    [pm.legendEl, pm.tableEl].forEach(function (box) {
+      if (!box || !box.open) return;
+      var r = box.getBoundingClientRect();
+      if (!r.width) return;
+      var right = r.left + r.width / 2 > map.left + map.width / 2;
+      if (right) br[0] = Math.max(br[0], map.right - r.left + gap);
+      else tl[0] = Math.max(tl[0], r.right - map.left + gap);
+    });
     return [tl, br];
+  }
+
+  // Opens the popup of partner or grouping `id` at `latlng`: never wider than the map (less a
+  // margin each side), never taller than a share of it; the content scrolls (theme web sizes).
+  function open(pm, id, latlng) {
+    var size = pm.map.getSize(), web = pm.style.web;
+    var pad = panelPadding(pm);
+    var width = Math.max(web.popup_floor_px, Math.min(web.popup_width, size.x - 2 * web.popup_margin));
+    var popup = L.popup({ maxWidth: width, minWidth: Math.min(web.popup_min_width, width),
+                          maxHeight: Math.max(web.popup_floor_height,
+                                              Math.min(web.popup_height, Math.round(size.y * web.popup_share))),
+                          autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1],
+                          className: "pm-popup-box" });
+    popup.setLatLng(latlng).setContent(content(pm, id)).openOn(pm.map);
+    return popup;
   }
 
   function bind(pm, layer, id) {
     layer.bindTooltip(function () { return tooltip(pm, id); }, { sticky: true });
     layer.on("click", function (e) {
-      var size = pm.map.getSize(), web = pm.style.web;
-      // Fits a phone: never wider than the map, never taller than 60% of it; the content scrolls.
-      // Leaflet pans it clear of the legend's corner (panels sit above popups).
-      var pad = legendPadding(pm), width = Math.max(160, Math.min(web.popup_width, size.x - 80));
-      var popup = L.popup({ maxWidth: width, minWidth: Math.min(240, width),
-                            maxHeight: Math.max(120, Math.min(web.popup_height, Math.round(size.y * 0.6))),
-                            autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1],
-                            className: "pm-popup-box" });
       layer.closeTooltip();
-      popup.setLatLng(e.latlng).setContent(content(pm, id)).openOn(pm.map);
+      open(pm, id, e.latlng);
     });
   }
 
-  PM.popup = { bind: bind, content: content, tooltip: tooltip, stepsText: stepsText, PAGE: PAGE };
+  PM.popup = { bind: bind, open: open, content: content, tooltip: tooltip, stepsText: stepsText };
 })(window.partnermap = window.partnermap || {});

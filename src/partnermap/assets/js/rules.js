@@ -73,18 +73,20 @@
 
   function before(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]); }
 
+  // The deepest cooperative tie in effect on the day; with none in effect, the deepest live one, pending.
   function primary(facts, relationship) {
     if (!facts.length) return null;
     var friction = facts.some(function (f) { return !!f.friction; });
+    var coop = facts.filter(function (f) { return isLive(f.status) && !f.friction; });
+    var effective = coop.filter(function (f) { return inEffect(f.type, f.status); });
     var best = null, bestRank = null;
-    facts.forEach(function (f) {
-      if (!isLive(f.status) || f.friction) return;
+    (effective.length ? effective : coop).forEach(function (f) {
       var r = tieRank(f);
       if (best === null || before(r, bestRank)) { best = f; bestRank = r; }
     });
-    var tier = best ? T.tier[best.type] : null;
-    if (relationship === "contested") return { fill: "contested", friction: friction, tier: tier };
-    return { fill: best ? best.category : null, friction: friction, tier: tier };
+    var tier = best ? T.tier[best.type] : null, pending = coop.length > 0 && !effective.length;
+    if (relationship === "contested") return { fill: "contested", friction: friction, tier: tier, pending: pending };
+    return { fill: best ? best.category : null, friction: friction, tier: tier, pending: pending };
   }
 
   function linkWidth(count, maxCount, wmin, wmax) {
@@ -114,19 +116,27 @@
 
   function fillStyle(prim, style) {
     if (!prim) return null;
-    var color, opacity;
-    if (prim.fill === "contested") { color = style.contested; opacity = style.fillContested; }
+    var color, opacity, hatch = false;
+    if (prim.fill === "contested") { color = style.contested; opacity = style.fillContested; hatch = true; }
     else if (prim.fill === null) { color = null; opacity = 0; }
+    else if (prim.pending) { color = style.category[prim.fill]; opacity = style.fillMin; hatch = true; }
     else {
       var depth = 1 - (prim.tier || 0) / Math.max(1, T.tiers - 1);
       color = style.category[prim.fill];
       opacity = style.fillMin + (style.fillMax - style.fillMin) * depth;
     }
-    return { color: color, opacity: opacity, friction: prim.friction };
+    return { color: color, opacity: opacity, friction: prim.friction, hatch: hatch };
   }
 
-  var LEGEND_ORDER = ["focal", "security", "economic", "diplomatic", "contested", "in_effect", "pending", "friction",
-                      "ended", "changed", "unchanged"];
+  function groupingState(kind, facts, style) {
+    var prim = primary(facts, "partner");
+    var category = prim && prim.fill && style.category[prim.fill] ? prim.fill : null;
+    var color = kind === "organisation" ? style.organisation : (category ? style.category[category] : style.group);
+    return { drawn: facts.length > 0, category: category, color: color, friction: prim ? prim.friction : false };
+  }
+
+  var LEGEND_ORDER = ["focal", "security", "economic", "diplomatic", "contested", "pending_fill", "in_effect",
+                      "pending", "friction", "ended", "changed", "unchanged"];
 
   // fills: list of primary() results (or null); links: list of [category, linkState].
   function legendKeys(fills, links, changes, grouped) {
@@ -135,6 +145,7 @@
     fills.forEach(function (p) {
       if (!p) return;
       if (p.fill) used[p.fill] = true;
+      if (p.pending && p.fill && p.fill !== "contested") used.pending_fill = true;
       if (p.friction) used.friction = true;
     });
     links.forEach(function (pair) {
@@ -150,9 +161,27 @@
     return keys;
   }
 
+  // groupings: [[id, kind, shown], ...] in scene order. Returns [main, side] lists of row keys.
+  function legendRows(keys, groupings) {
+    var cats = keys.filter(function (k) { return T.categoryOrder.indexOf(k) >= 0; }), main = [], side = [];
+    keys.forEach(function (k) {
+      if (k !== "width") main.push(k);
+      if (cats.length && k === cats[cats.length - 1]) main.push("fill_rule");
+    });
+    if (keys.indexOf("width") >= 0) main.push("width");
+    ["organisation", "group"].forEach(function (kind) {
+      var ids = groupings.filter(function (g) { return g[1] === kind && g[2]; });
+      if (!ids.length) return;
+      side.push("note:" + kind);
+      ids.forEach(function (g) { side.push("grouping:" + g[0]); });
+    });
+    return [main, side];
+  }
+
   PM.rules = {
     configure: configure, statusAt: statusAt, inEffect: inEffect, isLive: isLive, isShown: isShown,
     tally: tally, linkState: linkState, primary: primary, linkWidth: linkWidth, linkStyle: linkStyle,
-    fillStyle: fillStyle, legendKeys: legendKeys, LEGEND_ORDER: LEGEND_ORDER
+    fillStyle: fillStyle, groupingState: groupingState, legendKeys: legendKeys, legendRows: legendRows,
+    LEGEND_ORDER: LEGEND_ORDER
   };
 })((function (root) { return root.partnermap || (root.partnermap = {}); })(typeof window !== "undefined" ? window : globalThis));
