@@ -1,23 +1,71 @@
 """One ``partnermap render`` done in-process, stage by stage, in a fresh interpreter.
 
-Prints one JSON object: seconds spent importing, parsing, checking, selecting,
-building the payload, building the folium map, rendering the HTML and writing
-it. ``run.py`` starts this in a new process for each size so imports are cold,
-as they are for the command line.
+Prints one JSON object: the seconds each stage took and the process's peak
+memory (max RSS) once it was done. ``run.py`` starts this in a new process for
+each size so imports are cold, as they are for the command line. The stages
+are the command's own calls, in its order (``cli.render``: ``select(load())``,
+``build_map``, ``save_map``):
 
-    python benchmarks/stages.py [PATH|-] OUT.html [--cdn]
+- ``import_cli``: ``partnermap.cli``, what the console script imports first;
+- ``import_render``: ``partnermap.render`` and what it pulls in (folium, ...);
+- ``read_check``: ``reader.read_checked``, of which ``parse`` (``reader.read_json``:
+  read, structure count, JSON parsing) and ``check`` (``checks.check``: every
+  rule, and the dataset built);
+- ``select``: ``filters.select``;
+- ``scene``: ``scenes.scene`` (what the map shows, shared with the static figure);
+- ``payload``: ``payload.payload`` (the browser's columns and encoded shapes);
+- ``pack``: ``render.pack`` (JSON, and for a big payload deflate + base64);
+- ``folium``: the rest of ``build_map`` (the folium frame, assets);
+- ``to_html``: ``render.to_html``; ``write``: ``export.write_text``.
+
+A stage whose function no longer exists (the code moved on) is reported as
+``null`` rather than failing the benchmark.
+
+    python benchmarks/stages.py [PATH|-] OUT.html [--cdn] [--timeline]
 """
 
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import time
+from pathlib import Path
+
+# (module, function, key), wrapped in this order; each call's time is summed into key.
+INNER = (
+    ("reader", "read_checked", "read_check_s"),
+    ("reader", "read_json", "parse_s"),
+    ("checks", "check", "check_s"),
+    ("render", "scene", "scene_s"),      # render.py imports scene and payload by name
+    ("render", "payload", "payload_s"),
+    ("render", "pack", "pack_s"),
+)
+KEYS = ("import_cli_s", "import_render_s", "read_check_s", "parse_s", "check_s", "select_s", "scene_s",
+        "payload_s", "pack_s", "folium_s", "to_html_s", "write_s", "total_s")
 
 
-def _wrap(module, name: str, timings: dict, key: str) -> None:
-    """Time every call of ``module.name`` into ``timings[key]`` (summed)."""
-    original = getattr(module, name)
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory so far.
+
+    Linux's ``VmHWM`` first: ``ru_maxrss`` also carries the peak of whatever started this process
+    (exec keeps the larger), which would hide ours under a big parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb * 1024 if sys.platform != "darwin" else kb
+
+
+def _wrap(module, name: str, timings: dict, peaks: dict, key: str) -> bool:
+    """Time every call of ``module.name`` into ``timings[key]`` (summed); False if it does not exist."""
+    original = getattr(module, name, None)
+    if not callable(original):
+        return False
 
     def timed(*args, **kwargs):
         start = time.perf_counter()
@@ -25,50 +73,66 @@ def _wrap(module, name: str, timings: dict, key: str) -> None:
             return original(*args, **kwargs)
         finally:
             timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
+            peaks[key] = peak_rss_bytes()
 
     setattr(module, name, timed)
+    return True
 
 
-def measure(path: str | None, out: str, offline: bool = True) -> dict[str, float]:
+def measure(path: str | None, out: str, offline: bool = True, timeline: bool = False) -> dict:
     clock = time.perf_counter
+    peaks: dict[str, int] = {}
     t0 = clock()
     import partnermap.cli  # noqa: F401  - what the console script imports before any work
 
     t1 = clock()
+    peaks["import_cli_s"] = peak_rss_bytes()
     from partnermap import checks, export, filters, reader, render
 
     t2 = clock()
+    peaks["import_render_s"] = peak_rss_bytes()
+    modules = {"reader": reader, "checks": checks, "render": render}
     inner: dict[str, float] = {}
-    _wrap(reader, "read_json", inner, "parse_s")
-    _wrap(checks, "check_document", inner, "check_s")
-    _wrap(render, "payload", inner, "payload_s")
-    _wrap(render, "script_json", inner, "script_json_s")
+    wrapped = {key for mod, name, key in INNER if _wrap(modules[mod], name, inner, peaks, key)}
     dataset = reader.load(path)
     t3 = clock()
     view = filters.select(dataset)
     t4 = clock()
-    m = render.build_map(view, offline=offline)
+    peaks["select_s"] = peak_rss_bytes()
+    m = render.build_map(view, offline=offline, timeline=timeline)
     t5 = clock()
+    peaks["folium_s"] = peak_rss_bytes()
     html = render.to_html(m)
     t6 = clock()
+    peaks["to_html_s"] = peak_rss_bytes()
     export.write_text(out, html)
     t7 = clock()
-    return {
+    peaks["write_s"] = peak_rss_bytes()
+
+    def part(key: str) -> float | None:
+        return inner.get(key, 0.0) if key in wrapped else None
+
+    in_build = sum(part(k) or 0.0 for k in ("scene_s", "payload_s", "pack_s"))
+    result = {
         "import_cli_s": t1 - t0,
         "import_render_s": t2 - t1,
-        "load_s": t3 - t2,
-        "parse_s": inner.get("parse_s", 0.0),
-        "check_s": inner.get("check_s", 0.0),
+        "read_check_s": part("read_check_s") if "read_check_s" in wrapped else t3 - t2,
+        "parse_s": part("parse_s"),
+        "check_s": part("check_s"),
         "select_s": t4 - t3,
-        "build_map_s": t5 - t4,
-        "payload_s": inner.get("payload_s", 0.0),
-        "script_json_s": inner.get("script_json_s", 0.0),
-        "folium_s": (t5 - t4) - inner.get("payload_s", 0.0) - inner.get("script_json_s", 0.0),
+        "scene_s": part("scene_s"),
+        "payload_s": part("payload_s"),
+        "pack_s": part("pack_s"),
+        "folium_s": (t5 - t4) - in_build,
         "to_html_s": t6 - t5,
         "write_s": t7 - t6,
         "total_s": t7 - t0,
-        "html_bytes": len(html.encode("utf-8")),
+        "html_bytes": Path(out).stat().st_size,
+        "peak_rss_bytes": peaks["write_s"],
+        # the process's peak so far once each stage was done, in order: the stage that raises it costs the memory
+        "peak_rss_after": {k: peaks[k] for k in KEYS if k in peaks and k != "read_check_s"},
     }
+    return result
 
 
 def main(argv: list[str]) -> int:
@@ -76,7 +140,8 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     path = None if argv[0] == "-" else argv[0]
-    print(json.dumps(measure(path, argv[1], offline="--cdn" not in argv[2:])))
+    flags = argv[2:]
+    print(json.dumps(measure(path, argv[1], offline="--cdn" not in flags, timeline="--timeline" in flags)))
     return 0
 
 
