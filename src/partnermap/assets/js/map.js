@@ -219,39 +219,56 @@
   // organisations and groups): each goes where it was placed, or a line above or below, or a
   // little aside — whichever first overlaps no name kept and no open panel — moved inward whole
   // at the map's edge; a name with no free spot is hidden (a grouping stays named in the legend).
+  // Three passes, so the browser lays the page out once, not once per label: put every label
+  // back (writes), measure every label and panel (reads), then decide and write the shifts.
+  // Measuring in the loop made each read force a layout after the previous label's write
+  // (60 ms for 250 labels; the bulk of a live toggle at 10,000 ties).
   PartnerMap.prototype.declutter = function () {
     var shifts = this.style.labelShifts;  // theme.LABEL_SHIFTS: widths and lines, up positive
-    var box = this.map.getContainer(), frame = box.getBoundingClientRect();
+    var box = this.map.getContainer();
     var labels = Array.prototype.slice.call(box.querySelectorAll(".pm-label"));
     var rows = labels.map(function (l) {
-      l.style.visibility = "";
       var span = l.firstChild && l.firstChild.getAttribute ? l.firstChild : null;
-      if (span) { span.style.position = "relative"; span.style.left = span.style.top = ""; }
       var off = span && span.getAttribute("data-off") === "1";
       var pr = span ? +(span.getAttribute("data-priority") || 0) : 0;
-      return { el: l, span: span, priority: off ? -1 : pr, off: off };
+      return { el: l, span: span, priority: off ? -1 : pr, off: off, dx: 0, dy: 0, show: false };
     });
-    rows.sort(function (a, b) { return b.priority - a.priority; });
+    rows.forEach(function (row) {
+      if (row.span && !row.off) {
+        row.el.style.visibility = "";
+        row.span.style.position = "relative";
+        row.span.style.left = row.span.style.top = "";
+      }
+    });
+    var frame = box.getBoundingClientRect();
     var kept = Array.prototype.slice.call(box.querySelectorAll(".pm-panel, .leaflet-control-layers"))
       .map(function (n) { return n.getBoundingClientRect(); }).filter(function (r) { return r.width > 0; });
+    rows.forEach(function (row) { if (row.span && !row.off) row.rect = row.span.getBoundingClientRect(); });
+    rows.sort(function (a, b) { return b.priority - a.priority; });
     function free(r) {
       return !kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
     }
     rows.forEach(function (row) {
-      if (row.off || !row.span) { row.el.style.visibility = "hidden"; return; }
-      var r = row.span.getBoundingClientRect(), w = r.width, h = r.height;
-      if (r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) return;
+      if (row.off || !row.span) return;
+      var r = row.rect, w = r.width, h = r.height;
+      if (r.right < frame.left || r.left > frame.right || r.bottom < frame.top || r.top > frame.bottom) {
+        row.show = true;  // off screen: nothing to collide with; shown when panned to
+        return;
+      }
       var ix = Math.max(0, frame.left + 2 - r.left) - Math.max(0, r.right - (frame.right - 2));
       var iy = Math.max(0, frame.top + 2 - r.top) - Math.max(0, r.bottom - (frame.bottom - 2));
       for (var i = 0; i < shifts.length; i++) {
         var dx = ix + shifts[i][0] * w, dy = iy - shifts[i][1] * h;
         var c = { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
         if (c.left < frame.left || c.right > frame.right || !free(c)) continue;
-        if (dx || dy) { row.span.style.left = Math.round(dx) + "px"; row.span.style.top = Math.round(dy) + "px"; }
+        row.dx = dx; row.dy = dy; row.show = true;
         kept.push(c);
         return;
       }
-      row.el.style.visibility = "hidden";
+    });
+    rows.forEach(function (row) {
+      if (!row.show) { row.el.style.visibility = "hidden"; return; }
+      if (row.dx || row.dy) { row.span.style.left = Math.round(row.dx) + "px"; row.span.style.top = Math.round(row.dy) + "px"; }
     });
   };
 
