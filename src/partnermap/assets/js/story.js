@@ -3,7 +3,7 @@
  * Each step is a state of the map — the ties its view shows, the day, the changes marked,
  * the partners in focus — applied with the same rules as every toggle, then the map flies to
  * the step's extent. ←/→, space (shift+space back), PageUp/PageDown and the buttons step
- * through; the URL hash (#step-3) names the step, so a link opens it. Text arrives as the
+ * through; the URL hash (#step-3, set on load too) names the step, so a link opens it. Text arrives as the
  * Markdown subset's tree (text.markdown_subset) and is built with textContent only.
  */
 (function (PM) {
@@ -35,28 +35,40 @@
     });
   }
 
-  function citations(pm, parent, step, words) {
-    if (!step.cite.length) return;
-    parent.appendChild(el("h3", "pm-story-cited", words.cited));
-    var list = parent.appendChild(el("ul", "pm-story-sources"));
-    var t = pm.data.ties;
-    step.cite.forEach(function (i) {
+  // The cited ties, each with its sources as short lines ("Publisher, date — short title") linked
+  // to the source; on screen a <details> (closed on a phone, so the step buttons stay near).
+  function citations(parent, step, words, open) {
+    if (!step.citations.length) return;
+    var n = 0;
+    step.citations.forEach(function (c) { n += c[1].length; });
+    var box = parent.appendChild(el(open === null ? "div" : "details", "pm-story-cited"));
+    if (open !== null) {
+      box.open = open;
+      box.appendChild(el("summary", null, words.cited + " (" + n + ")"));
+    } else {
+      box.appendChild(el("h3", null, words.cited));
+    }
+    var list = box.appendChild(el("ul", "pm-story-sources"));
+    step.citations.forEach(function (c) {
       var li = list.appendChild(el("li"));
-      li.appendChild(el("strong", null, t.title[i]));
-      t.sources[i].forEach(function (k) {
-        var s = pm.data.sources[k];
-        var cite = [s.author, s.title, s.container, s.publisher, s.date].filter(Boolean).join(", ");
-        var url = dom.safeUrl(s.url);
-        li.appendChild(document.createTextNode(" — "));
+      li.appendChild(el("strong", null, c[0]));
+      var inner = li.appendChild(el("ul"));
+      c[1].forEach(function (s) {
+        var item = inner.appendChild(el("li"));
+        var url = open === null ? null : dom.safeUrl(s[1]);
         if (url) {
-          var a = li.appendChild(el("a", null, cite));
+          var a = item.appendChild(el("a", null, s[0]));
           a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
         } else {
-          li.appendChild(document.createTextNode(cite));
+          item.appendChild(document.createTextNode(s[0]));
         }
       });
     });
   }
+
+  function phone() { return !!(window.matchMedia && window.matchMedia("(max-width: 700px)").matches); }
+
+  function calm() { return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches); }
 
   function Story(pm, story) {
     this.pm = pm;
@@ -90,9 +102,9 @@
       e.preventDefault();
       self.go(self.index + (forward ? 1 : -1));
     });
-    window.addEventListener("hashchange", function () { self.go(self.fromHash(), true); });
+    window.addEventListener("hashchange", function () { self.go(self.fromHash()); });
     pm.map.invalidateSize();
-    this.go(this.fromHash(), true);
+    this.go(this.fromHash());
     document.body.setAttribute("data-pm-story", "ready");
   }
 
@@ -102,9 +114,20 @@
     return Math.max(0, Math.min(this.story.steps.length - 1, n));
   };
 
-  Story.prototype.go = function (i, fromHash) {
+  Story.prototype.go = function (i) {
     var steps = this.story.steps;
-    if (i < 0 || i >= steps.length || i === this.index) return;
+    if (i < 0 || i >= steps.length) return;
+    if (i !== this.index) this.show(i);
+    // the address names the step (a link opens it), replaced rather than pushed: no history spam
+    var hash = "#step-" + (i + 1);
+    if (window.location.hash !== hash) {
+      if (window.history && window.history.replaceState) window.history.replaceState(null, "", hash);
+      else window.location.hash = hash;
+    }
+  };
+
+  Story.prototype.show = function (i) {
+    var steps = this.story.steps;
     this.index = i;
     var step = steps[i], pm = this.pm, words = this.story.words;
     // the step's state of the map, then the same refresh every toggle uses
@@ -121,44 +144,77 @@
     pm.setFocus(step.focus);
     pm.year = null;
     pm.setDay(step.day);
-    var e = step.extent;
-    pm.map.flyToBounds([[e[2], e[0]], [e[3], e[1]]], { padding: [16, 16], duration: 0.9 });
+    this.frame(step);
     // the panel
     var body = this.body;
     while (body.firstChild) body.removeChild(body.firstChild);
     body.appendChild(el("h2", "pm-story-headline", step.headline));
     blocks(body, step.blocks);
-    citations(pm, body, step, words);
+    citations(body, step, words, !phone());
     body.scrollTop = 0;
     this.progressText.textContent = words.step + " " + (i + 1) + " " + words.of + " " + steps.length;
     this.progressFill.style.width = ((i + 1) / steps.length * 100) + "%";
     this.prev.disabled = i === 0;
     this.next.disabled = i === steps.length - 1;
     document.body.setAttribute("data-pm-step", String(i + 1));
-    if (!fromHash && window.history && window.history.replaceState) {
-      window.history.replaceState(null, "", "#step-" + (i + 1));
-    } else if (!fromHash) {
-      window.location.hash = "step-" + (i + 1);
-    }
   };
 
-  // One page per step when printed: headline, the step's picture, its text and sources.
+  // Fly to the step's extent. A step about some partners keeps them clear of the legend: the
+  // frame is padded on the legend's side by its size — sideways or vertically, whichever leaves
+  // the map larger (the scene's extent already frames the focus; this is the screen's share).
+  Story.prototype.frame = function (step) {
+    var map = this.pm.map, e = step.extent, pad = 16;
+    var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
+    var options = [[[pad, pad], [pad, pad]]];
+    var legend = this.pm.legendEl;
+    if (step.focus.length && legend && legend.offsetWidth) {
+      var corner = this.pm.data.meta.legendCorner;
+      var right = /right$/.test(corner), top = /^top/.test(corner);
+      var w = legend.offsetWidth + 2 * pad, h = legend.offsetHeight + 2 * pad;
+      options = [[[right ? pad : w, pad], [right ? w : pad, pad]],
+                 [[pad, top ? h : pad], [pad, top ? pad : h]]];
+    }
+    var best = null;
+    options.forEach(function (o) {
+      var zoom = map.getBoundsZoom(bounds, false, L.point(o[0][0] + o[1][0], o[0][1] + o[1][1]));
+      if (!best || zoom > best.zoom) best = { zoom: zoom, tl: o[0], br: o[1] };
+    });
+    var how = { paddingTopLeft: best.tl, paddingBottomRight: best.br };
+    if (calm()) map.fitBounds(bounds, how);
+    else { how.duration = 0.9; map.flyToBounds(bounds, how); }
+  };
+
+  // One page per step when printed: the step's picture, its headline and text, the ties it cites,
+  // then their sources once each, as short lines (story.css lays them out for portrait or landscape).
   Story.prototype.printPages = function () {
-    var box = el("div", "pm-print"), pm = this.pm, words = this.story.words;
+    var box = el("div", "pm-print"), words = this.story.words;
     box.setAttribute("aria-hidden", "true");
     var self = this;
     this.story.steps.forEach(function (step, i) {
       var page = box.appendChild(el("section", "pm-print-page"));
-      page.appendChild(el("p", "pm-story-progress", self.story.title + " · " + words.step + " " + (i + 1) + " " +
-                                                    words.of + " " + self.story.steps.length));
-      page.appendChild(el("h2", null, step.headline));
+      var figure = page.appendChild(el("div", "pm-print-picture"));
       if (step.picture && /^data:image\/png;base64,[A-Za-z0-9+\/=]+$/.test(step.picture)) {
-        var img = page.appendChild(el("img"));
+        var img = figure.appendChild(el("img"));
         img.src = step.picture;
         img.alt = step.headline;
       }
-      blocks(page, step.blocks);
-      citations(pm, page, step, words);
+      var text = page.appendChild(el("div", "pm-print-text"));
+      text.appendChild(el("p", "pm-story-progress", self.story.title + " · " + words.step + " " + (i + 1) + " " +
+                                                    words.of + " " + self.story.steps.length));
+      text.appendChild(el("h2", null, step.headline));
+      blocks(text, step.blocks);
+      if (!step.citations.length) return;
+      var cited = text.appendChild(el("p", "pm-print-cited"));
+      cited.appendChild(el("strong", null, words.cited + ": "));
+      cited.appendChild(document.createTextNode(step.citations.map(function (c) { return c[0]; }).join(" · ")));
+      var seen = {}, list = page.appendChild(el("ul", "pm-print-sources"));
+      step.citations.forEach(function (c) {
+        c[1].forEach(function (s) {
+          if (seen[s[0]]) return;
+          seen[s[0]] = true;
+          list.appendChild(el("li", null, s[0]));
+        });
+      });
     });
     document.body.appendChild(box);
   };
