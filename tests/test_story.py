@@ -406,3 +406,12 @@ def test_phone_puts_the_panel_below_the_map(browser, story_page):
     panel = page.locator(".pm-story").bounding_box()
     assert panel["y"] >= map_box["y"] + map_box["height"] - 1 and map_box["height"] >= 844 * 0.5
     context.close()
+
+
+def test_the_python_api_has_stories():
+    import partnermap
+    from partnermap import export, render
+
+    assert partnermap.save_story is export.save_story and partnermap.build_story is render.build_story
+    assert partnermap.load_story is st.load_story and partnermap.build_story_deck is slides.build_story_deck
+    assert partnermap.load_story(BUNDLED)[0].title_in("ja") == "トランプ2.0への日本の対応"
