@@ -323,35 +323,54 @@ def test_the_address_names_the_first_step_on_load(browser, story_page, bundled):
     page.goto(out.resolve().as_uri() + "#step-99")  # out of range: the last step, and the address says so
     page.wait_for_selector("[data-pm-story=ready]")
     assert page.evaluate("location.hash") == f"#step-{len(steps)}"
-    # on a desktop the sources are open; the legend lists what lines mean, not the groupings
+    # on a desktop the sources are open; the legend lists what lines mean, and of the groupings
+    # (named on the map) only those the step is about
     assert page.evaluate("document.querySelector('.pm-story-cited').open") is True
-    cols = page.evaluate("Array.from(document.querySelectorAll('.pm-legend-col'))"
-                         ".map(c => getComputedStyle(c).display)")
-    assert cols[0] != "none" and all(d == "none" for d in cols[1:])
+
+    def legend_groupings():
+        return page.evaluate("Array.from(document.querySelectorAll('[data-legend^=\"grouping:\"]'))"
+                             ".filter(r => getComputedStyle(r).display !== 'none').map(r => r.dataset.legend)")
+
+    assert legend_groupings() == []  # the strains: China and the United States
+    page.goto(out.resolve().as_uri() + "#step-4")
+    page.wait_for_selector("[data-pm-story=ready]")
+    assert steps[3].scene.focus == ("QUAD", "US-KOR-JPN", "USA")
+    assert sorted(legend_groupings()) == ["grouping:QUAD", "grouping:US-KOR-JPN"]
     context.close()
 
 
 @pytest.mark.browser
-def test_focus_names_stay_clear_of_the_legend(offline_page, story_page, bundled):
+@pytest.mark.parametrize("viewport", [(1280, 720), (390, 844)])
+def test_focus_names_stay_named_and_clear_of_the_panels(browser, story_page, bundled, viewport):
+    """Every step's focus partners are named, and no panel (title, legend, table, buttons) covers the names."""
     steps = bundled[2]
-    out = story_page
-    page = offline_page.open(out)
-    page.wait_for_selector("[data-pm-story=ready]")
+    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
     for i, sv in enumerate(steps, start=1):
-        page.goto(out.resolve().as_uri() + f"#step-{i}")
-        page.wait_for_function(f"document.body.dataset.pmStep === '{i}'")
+        page.goto(story_page.resolve().as_uri() + f"#step-{i}")
+        page.wait_for_selector("[data-pm-story=ready]")
         page.wait_for_timeout(1200)  # the flight
-        hits = page.evaluate("""(ids) => {
-            const legend = document.querySelector('.pm-legend').getBoundingClientRect();
+        out, under, hidden = page.evaluate("""(ids) => {
             const map = document.querySelector('.folium-map').getBoundingClientRect();
-            return ids.map(id => document.querySelector(`[data-partner="${id}"]`)).filter(Boolean)
-              .filter(s => s.closest('.pm-label').style.visibility !== 'hidden')
-              .map(s => s.getBoundingClientRect())
-              .filter(r => r.width && r.left >= map.left && r.right <= map.right)
-              .filter(r => r.left < legend.right && r.right > legend.left && r.top < legend.bottom
-                           && r.bottom > legend.top).length; }""", list(sv.scene.focus))
-        assert hits == 0, sv.headline
-    assert offline_page.errors == []
+            const panels = ['.leaflet-top.leaflet-left', '.leaflet-top.leaflet-right',
+                            '.leaflet-bottom.leaflet-left', '.leaflet-bottom.leaflet-right']
+              .map(c => document.querySelector(c).getBoundingClientRect());
+            const spans = ids.map(id => document.querySelector(`[data-partner="${id}"]`)).filter(Boolean)
+              .filter(s => s.getAttribute('data-off') !== '1');
+            // where each focus state's name sits (its territory's label point), and Japan's mark
+            const marks = [...spans, document.querySelector('.pm-focal-marker')].map(n => {
+              const r = n.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2]; });
+            const inMap = ([x, y]) => x >= map.left && x <= map.right && y >= map.top && y <= map.bottom;
+            const underPanel = ([x, y]) => panels.some(p => x > p.left && x < p.right && y > p.top && y < p.bottom);
+            return [marks.filter(m => !inMap(m)).length, marks.filter(underPanel).length,
+                    spans.filter(s => s.closest('.pm-label').style.visibility === 'hidden').length]; }""",
+                                         list(sv.scene.focus))
+        assert (out, under, hidden) == (0, 0, 0), (sv.headline, viewport)  # in view, uncovered, named
+    assert errors == []
+    context.close()
 
 
 @pytest.mark.browser

@@ -344,7 +344,7 @@ def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme
     import dataclasses
 
     from .cite import short_line
-    from .framing import step_figure
+    from .framing import focus_parts, step_figure
     from .payload import payload
     from .rules import day_number
     from .scenes import credit_line, legend_catalog
@@ -372,6 +372,9 @@ def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme
             "changesSince": sv.scene.changes_since, "focus": list(sv.scene.focus), "extent": list(sv.scene.extent),
             "viewParts": list(sv.scene.view_parts), "cite": [index[c] for c in sv.step.cite],
             "citations": citations, "legendCatalog": legend_catalog(sv.scene, sv.view), "picture": picture,
+            # what must stay clear of the map's panels: the focus's and the focal country's main parts
+            "focusBoxes": [[round(v, 2) for v in part.bounds] for part in focus_parts(sv.scene, sv.view)]
+            if sv.scene.focus else [],
         })
     story_data = {"title": story.title_in(lang), "subtitle": story.subtitle_in(lang), "steps": out,
                   "words": {k: w.ui(k) for k in ("step", "of", "previous", "next", "cited", "sources")}}

@@ -90,6 +90,7 @@
     this.prev.addEventListener("click", function () { self.go(self.index - 1); });
     this.next.addEventListener("click", function () { self.go(self.index + 1); });
     document.body.appendChild(panel);
+    this.legendStyle = document.head.appendChild(el("style"));
     document.body.classList.add("pm-story-page");
     this.printPages();
     document.addEventListener("keydown", function (e) {
@@ -144,6 +145,8 @@
     pm.setFocus(step.focus);
     pm.year = null;
     pm.setDay(step.day);
+    this.legendRows(step);
+    this.focusNames();
     this.frame(step);
     // the panel
     var body = this.body;
@@ -159,29 +162,118 @@
     document.body.setAttribute("data-pm-step", String(i + 1));
   };
 
-  // Fly to the step's extent. A step about some partners keeps them clear of the legend: the
-  // frame is padded on the legend's side by its size — sideways or vertically, whichever leaves
-  // the map larger (the scene's extent already frames the focus; this is the screen's share).
-  Story.prototype.frame = function (step) {
-    var map = this.pm.map, e = step.extent, pad = 16;
-    var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
-    var options = [[[pad, pad], [pad, pad]]];
-    var legend = this.pm.legendEl;
-    if (step.focus.length && legend && legend.offsetWidth) {
-      var corner = this.pm.data.meta.legendCorner;
-      var right = /right$/.test(corner), top = /^top/.test(corner);
-      var w = legend.offsetWidth + 2 * pad, h = legend.offsetHeight + 2 * pad;
-      options = [[[right ? pad : w, pad], [right ? w : pad, pad]],
-                 [[pad, top ? h : pad], [pad, top ? pad : h]]];
-    }
-    var best = null;
-    options.forEach(function (o) {
-      var zoom = map.getBoundsZoom(bounds, false, L.point(o[0][0] + o[1][0], o[0][1] + o[1][1]));
-      if (!best || zoom > best.zoom) best = { zoom: zoom, tl: o[0], br: o[1] };
+  // The legend says what colours and lines mean; of the groupings (each named on the map) it keeps
+  // only those the step is about. A style rule, so it holds however often the legend is rebuilt.
+  Story.prototype.legendRows = function (step) {
+    var pm = this.pm, kinds = {}, keep = [];
+    step.focus.forEach(function (id) {
+      var g = pm.groupById[id];
+      if (g) { keep.push(id); kinds[g.kind] = true; }
     });
+    var css = ".pm-story-page [data-legend^='grouping:'], .pm-story-page [data-legend^='note:'] { display: none; }\n";
+    keep.forEach(function (id) {
+      css += ".pm-story-page [data-legend=\"grouping:" + CSS.escape(id) + "\"] { display: flex; }\n";
+    });
+    Object.keys(kinds).forEach(function (k) {
+      css += ".pm-story-page [data-legend=\"note:" + CSS.escape(k) + "\"] { display: block; }\n";
+    });
+    if (!keep.length) css += ".pm-story-page .pm-legend-col + .pm-legend-col { display: none; }\n";
+    this.legendStyle.textContent = css;
+  };
+
+  // The names of the partners a step is about outrank the others' (never the focal country's) when
+  // names would overlap: China stays named in a step about China.
+  var FOCUS_BOOST = 500000;  // below labels.FOCAL_PRIORITY, above any other name
+  Story.prototype.focusNames = function () {
+    var pm = this.pm;
+    Array.prototype.forEach.call(pm.map.getContainer().querySelectorAll("[data-partner][data-priority]"),
+      function (span) {
+        if (!span.hasAttribute("data-base-priority")) {
+          span.setAttribute("data-base-priority", span.getAttribute("data-priority"));
+        }
+        var base = +span.getAttribute("data-base-priority");
+        var focused = Object.prototype.hasOwnProperty.call(pm.focus, span.getAttribute("data-partner"));
+        span.setAttribute("data-priority", String(focused ? base + FOCUS_BOOST : base));
+      });
+    pm.declutter();
+  };
+
+  // Fly to the step's extent. A step about some partners keeps them — and the focal country — clear of
+  // the map's panels (title, legend, table and credit, buttons): of the frames padded on each panel's
+  // side (sideways or vertically), the largest that leaves every focus box uncovered, else the one
+  // that covers least (focusBoxes: lon/lat bounds of their main parts).
+  var COVERED = 0.03;  // as framing.COVERED: more than a sliver of a part under a panel
+  var CORNERS = [".leaflet-top.leaflet-left", ".leaflet-top.leaflet-right", ".leaflet-bottom.leaflet-left",
+                 ".leaflet-bottom.leaflet-right"];
+  Story.prototype.frame = function (step) {
+    var map = this.pm.map, e = step.extent, pad = 16, self = this;
+    var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
+    var best = { tl: [pad, pad], br: [pad, pad] };
+    if (step.focusBoxes.length) {
+      var panels = CORNERS.map(function (c) { return self.panelBox(map.getContainer().querySelector(c)); })
+        .filter(Boolean);
+      var chosen = null;
+      this.paddings(panels, pad).forEach(function (o) {
+        var target = map._getBoundsCenterZoom(bounds, { paddingTopLeft: o.tl, paddingBottomRight: o.br });
+        if (!isFinite(target.zoom) || !isFinite(target.center.lat) || !isFinite(target.center.lng)) return;
+        var cost = self.covered(panels, step.focusBoxes, target);
+        if (!chosen || cost < chosen.cost - 1e-9 || (Math.abs(cost - chosen.cost) <= 1e-9 && target.zoom > chosen.zoom)) {
+          chosen = { cost: cost, zoom: target.zoom, tl: o.tl, br: o.br };
+        }
+      });
+      best = chosen || best;
+    }
     var how = { paddingTopLeft: best.tl, paddingBottomRight: best.br };
     if (calm()) map.fitBounds(bounds, how);
     else { how.duration = 0.9; map.flyToBounds(bounds, how); }
+  };
+
+  // A panel's box in the map's pixels, or null when it shows nothing.
+  Story.prototype.panelBox = function (node) {
+    if (!node || !node.offsetWidth || !node.offsetHeight) return null;
+    var m = this.pm.map.getContainer().getBoundingClientRect(), r = node.getBoundingClientRect();
+    return { left: r.left - m.left, top: r.top - m.top, right: r.right - m.left, bottom: r.bottom - m.top };
+  };
+
+  // Every combination of leaving each panel be, padding beside it or padding below (above) it, that
+  // leaves the frame at least 40% of the map each way.
+  Story.prototype.paddings = function (panels, pad) {
+    var size = this.pm.map.getSize(), out = [{ tl: [pad, pad], br: [pad, pad] }];
+    panels.forEach(function (p) {
+      var left = p.left < size.x - p.right, top = p.top < size.y - p.bottom;
+      var side = left ? { tl: [p.right + pad, 0] } : { br: [size.x - p.left + pad, 0] };
+      var edge = top ? { tl: [0, p.bottom + pad] } : { br: [0, size.y - p.top + pad] };
+      var grown = [];
+      out.forEach(function (o) {
+        [side, edge].forEach(function (w) {
+          var tl = o.tl.slice(), br = o.br.slice();
+          if (w.tl) { tl[0] = Math.max(tl[0], w.tl[0]); tl[1] = Math.max(tl[1], w.tl[1]); }
+          if (w.br) { br[0] = Math.max(br[0], w.br[0]); br[1] = Math.max(br[1], w.br[1]); }
+          if (tl[0] + br[0] <= size.x * 0.6 && tl[1] + br[1] <= size.y * 0.6) grown.push({ tl: tl, br: br });
+        });
+      });
+      out = out.concat(grown);
+    });
+    return out;
+  };
+
+  // How much of the focus boxes the panels would cover, the map at ``target``: the summed shares
+  // beyond a sliver (0: all clear).
+  Story.prototype.covered = function (panels, boxes, target) {
+    var map = this.pm.map, half = map.getSize().divideBy(2);
+    var origin = map.project(target.center, target.zoom);
+    var total = 0;
+    boxes.forEach(function (b) {
+      var a = map.project([b[3], b[0]], target.zoom).subtract(origin).add(half);
+      var c = map.project([b[1], b[2]], target.zoom).subtract(origin).add(half);
+      var x0 = Math.min(a.x, c.x), x1 = Math.max(a.x, c.x), y0 = Math.min(a.y, c.y), y1 = Math.max(a.y, c.y);
+      var area = Math.max(1, (x1 - x0) * (y1 - y0));
+      panels.forEach(function (p) {
+        var w = Math.min(x1, p.right) - Math.max(x0, p.left), h = Math.min(y1, p.bottom) - Math.max(y0, p.top);
+        if (w > 0 && h > 0 && w * h > COVERED * area) total += w * h / area;
+      });
+    });
+    return total;
   };
 
   // One page per step when printed: the step's picture, its headline and text, the ties it cites,
