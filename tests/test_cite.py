@@ -138,3 +138,17 @@ def test_sources_command_curation_flag(runner, tmp_path, minimal_path):
     assert result.output.endswith("- AUS-RAA: Entry into force from MOFA's release.\n")
     bad = runner.invoke(main, ["sources", str(path), "--curation", "--format", "bibtex"])
     assert bad.exit_code == 2 and "md output only" in bad.output and "Traceback" not in bad.output
+
+
+def test_short_line_cuts_at_words_and_drops_asides_whole():
+    from partnermap.cite import short_line, shorten
+    from partnermap.dates import PartialDate
+    from partnermap.model import Source
+
+    assert shorten("short", 10) == "short"
+    assert shorten("one two three four five six", 16) == "one two three…"
+    assert shorten("EEAS (European External Action Service) (copy at the Mission of Japan to the EU)", 60) \
+        == "EEAS (European External Action Service)…"
+    src = Source(title="A " * 100, publisher="MOFA", date=PartialDate.parse("2025-09"), url="https://x.org")
+    line = short_line(src)
+    assert line.startswith("MOFA, 2025-09 — A A") and line.endswith("…") and len(line) <= 100

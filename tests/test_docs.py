@@ -22,7 +22,8 @@ import pytest
 
 from partnermap.cli import main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 BIN = Path(sys.executable).parent
 # Why a block may not run as it stands; a marker naming anything else fails the test.
 NOT_RUN = {
@@ -144,6 +145,14 @@ def test_synopsis_blocks_name_real_options():
                 assert opt in known, f"README line {b.line}: {words[1]} has no option {opt}"
 
 
+def _checkout(tmp: Path) -> Path:
+    """The reader's folder: like a checkout, it holds the bundled story (stories/), which the README uses."""
+    import shutil
+
+    shutil.copytree(ROOT / "stories", tmp / "stories")
+    return tmp
+
+
 def _env(tmp: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -154,6 +163,7 @@ def _env(tmp: Path) -> dict[str, str]:
 def test_every_shell_block_runs_in_order_against_the_bundled_data(tmp_path):
     """As a reader following the README: one folder, block after block, each command exiting 0."""
     shell = [b for b in blocks() if b.lang == "sh"]
+    _checkout(tmp_path)
     ran = 0
     for b in shell:
         if b.marker is not None:
@@ -173,6 +183,7 @@ def test_every_shell_block_runs_in_order_against_the_bundled_data(tmp_path):
 def test_the_python_block_runs_as_pasted(tmp_path):
     (block,) = [b for b in blocks() if b.lang == "python"]
     assert block.marker is None
+    _checkout(tmp_path)
     proc = subprocess.run([sys.executable, "-c", block.text], cwd=tmp_path, env=_env(tmp_path),
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, f"README line {block.line}:\n{proc.stderr[-3000:]}"

@@ -33,6 +33,45 @@ def test_cdn_html_links_leaflet(minimal):
     assert len(html) < len(to_html(build_map(minimal))) - 140_000  # Leaflet (~150 KB) not inlined
 
 
+@pytest.mark.browser
+def test_cdn_page_offline_says_so_without_an_error(offline_page, minimal, tmp_path):
+    out = tmp_path / "cdn.html"
+    out.write_text(to_html(build_map(minimal, offline=False)), encoding="utf-8")
+    page = offline_page.page
+    page.goto(out.resolve().as_uri())
+    page.wait_for_selector(".pm-offline")
+    assert "--cdn" in page.locator(".pm-offline").text_content()
+    # the blocked downloads are the only complaint: no script error ("L is not defined")
+    assert [e for e in offline_page.errors if "Failed to load resource" not in e] == []
+    assert len(offline_page.blocked) == 2
+
+
+@pytest.mark.browser
+def test_cdn_page_online_draws_the_map(browser, minimal, tmp_path):
+    from partnermap.render import LEAFLET_CDN, _leaflet_dir
+
+    out = tmp_path / "cdn.html"
+    out.write_text(to_html(build_map(minimal, offline=False)), encoding="utf-8")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def serve(route):  # jsDelivr, played by the pinned package's own files
+        url = route.request.url
+        if url.startswith(LEAFLET_CDN):
+            route.fulfill(path=str(_leaflet_dir() / url.rsplit("/", 1)[1]))
+        elif url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", serve)
+    page.goto(out.resolve().as_uri())
+    page.wait_for_selector("[data-pm-ready]", timeout=15000)
+    assert page.locator(".pm-offline").count() == 0 and errors == []
+    page.close()
+
+
 def test_same_input_same_bytes(minimal):
     assert to_html(build_map(minimal)) == to_html(build_map(minimal))
 

@@ -185,6 +185,23 @@ def test_bundled_deck_is_presentable_in_libreoffice(tmp_path):
     assert image.size[0] / 40 == pytest.approx(pic.width / 914_400, rel=0.01)
 
 
+def test_pictures_are_never_stretched_and_the_title_map_credit_is_whole(small):
+    from PIL import Image
+
+    prs = open_deck(slides.build_deck(small, dpi=DPI))
+    for slide in prs.slides:
+        for pic in (s for s in slide.shapes if s.shape_type == 13):
+            w, h = Image.open(io.BytesIO(pic.image.blob)).size
+            assert w / h == pytest.approx(pic.width / pic.height, rel=0.005)
+            assert pic.crop_left == pic.crop_right == pic.crop_top == pic.crop_bottom == 0
+    fig = slides.thumbnail_figure(small, slides.scene(small, theme="presentation"), DPI)
+    renderer = fig.canvas.get_renderer()
+    (credit,) = [t for t in fig.texts if t.get_gid() == "credit"]
+    box = credit.get_window_extent(renderer)
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width  # "Natural Earth" whole, not "Natural Ear"
+    assert credit.get_text() == "Test network · as of 2025-11-30 · Natural Earth"
+
+
 def test_japanese_deck_is_japanese_throughout():
     from pptx import Presentation
 
@@ -193,6 +210,10 @@ def test_japanese_deck_is_japanese_throughout():
     assert titles(prs)[0] == "日本のパートナー・ネットワーク"
     assert titles(prs)[1:] == ["すべての関係", "安全保障", "経済", "外交", "2016時点のネットワーク"]
     assert "日本" in prs.slides[0].placeholders[1].text_frame.text
+    intro = prs.slides[0].notes_slide.notes_text_frame.text
+    assert intro.startswith(f"日本のパートナー・ネットワーク（バージョン {data.version}）\nライセンス：")
+    assert "version" not in intro and "CC BY" not in intro
+    assert all("出典：" in s.notes_slide.notes_text_frame.text for s in list(prs.slides)[1:])
 
 
 def test_decks_hold_what_once_crashed_them(minimal):

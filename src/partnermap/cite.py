@@ -47,6 +47,24 @@ def sources_of(dataset: Dataset) -> list[tuple[Source, tuple[str, ...]]]:
                                          e[0].title.casefold(), e[0].url or ""))
 
 
+SHORT_PUBLISHER, SHORT_TITLE = 60, 80
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, ending with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    aside = cut.rfind(" (")  # drop a parenthesis whole ("EEAS (copy at …)") rather than cut into it
+    space = aside if aside > limit // 3 else cut.rfind(" ")
+    return (cut[:space] if space > limit // 3 else cut).rstrip(" ,;:—–-") + "…"
+
+
+def short_line(src: Source) -> str:
+    """One source as a presenter reads it out: "Publisher, date — short title" (no URL)."""
+    return f"{shorten(src.publisher, SHORT_PUBLISHER)}, {src.date_text} — {shorten(src.title, SHORT_TITLE)}"
+
+
 def _markdown(entries: list[tuple[Source, tuple[str, ...]]]) -> str:
     """One list item per work; every field through ``text.markdown``, the URL as an escaped autolink."""
     lines = []

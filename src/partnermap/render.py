@@ -89,6 +89,14 @@ class RawHTML(Element):
         return self.markup
 
 
+class GuardedScript(Element):
+    """The page's map script, run only when Leaflet loaded: a ``--cdn`` page opened offline shows
+    its one-line message and logs no error (``L is not defined``)."""
+
+    def render(self, **kwargs) -> str:
+        return "if (typeof L !== 'undefined') {\n" + super().render(**kwargs) + "\n}"
+
+
 class NetworkLayer(MacroElement):
     """Draws the whole partner network from one JSON payload (``payload.py``; the map script ``assets/js/*.js``).
 
@@ -299,6 +307,9 @@ def _frame(sc, data: dict, *, offline: bool, width, height, controls: bool, stor
     m.default_js = []
     m.default_css = []
     figure = m.get_root()
+    if not offline:
+        figure.script = GuardedScript()
+        figure.script._parent = figure
     figure.title = html_attr(data["meta"]["title"])
     message = words(sc.lang).ui("cdn_offline")
     figure.header.add_child(RawHTML(_head_assets(offline, message, story is not None)), name="partnermap_assets")
@@ -376,21 +387,28 @@ def _attrs(attrs: dict) -> str:
     return " ".join(f'{k}="{html_attr(str(v))}"' if v != "" else k for k, v in attrs.items())
 
 
+PRINT_PICTURE = "7.4x5"  # inches: the full width of A4 portrait, beside the text in landscape
+PRINT_DPI = 110
+
+
 def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme: str = "light",
                 offline: bool = True, pictures: bool = True) -> folium.Map:
     """The page of a story: the map full-window, a step panel, ←/→ through the steps (``assets/js/story.js``).
 
     The map carries the whole dataset once; each step is a state of it — the ties its view
     shows, the day, the changes marked, the partners in focus, the extent — which the browser
-    applies with the same rules (so each step is what ``scene`` says of it). ``pictures``:
-    a static picture of each step for the print stylesheet (one page per step).
+    applies with the same rules (so each step is what ``scene`` says of it). Each step's cited
+    sources come as short lines ("Publisher, date — short title") with their links.
+    ``pictures``: a static picture of each step for the print stylesheet (one page per step).
     """
-    import base64
+    import dataclasses
 
+    from .cite import short_line
+    from .framing import focus_parts, step_figure
     from .payload import payload
     from .rules import day_number
-    from .scenes import legend_catalog
-    from .static import draw_figure, figure_bytes
+    from .scenes import credit_line, legend_catalog
+    from .static import figure_bytes
 
     base = scene(dataset, lang=lang, theme=theme, title=story.title_in(lang), subtitle="", warn=False,
                  languages=tuple(story.languages()))
@@ -401,17 +419,23 @@ def build_story(story, dataset: Dataset, steps: list, *, lang: str = "en", theme
     for sv in steps:
         shown = [index[t.id] for t in sv.view.ties]
         picture = None
-        if pictures:
-            png = figure_bytes(draw_figure(sv.scene, sv.view, size="10x5.6", dpi=80, header=False,
-                                           legend="compact"), "png")
+        if pictures:  # printed: the sources are listed under the picture, not in popups
+            sc = dataclasses.replace(sv.scene, credit=credit_line(sv.view, w, "credit_listed"))
+            png = figure_bytes(step_figure(sc, sv.view, size=PRINT_PICTURE, dpi=PRINT_DPI), "png")
             picture = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        ties = {t.id: t for t in sv.view.ties}
+        citations = [[ties[c].text("title", lang), [list(x) for x in dict.fromkeys(
+            (short_line(s), s.url or "") for s in ties[c].sources)]] for c in sv.step.cite]
         out.append({
             "headline": sv.headline, "blocks": sv.blocks, "day": day_number(sv.view.shown_date),
             "dayText": sv.view.shown_date.isoformat(), "ties": shown,
             "changes": [[index[t.id], t.change] for t in sv.view.ties if t.change],
             "changesSince": sv.scene.changes_since, "focus": list(sv.scene.focus), "extent": list(sv.scene.extent),
             "viewParts": list(sv.scene.view_parts), "cite": [index[c] for c in sv.step.cite],
-            "legendCatalog": legend_catalog(sv.scene, sv.view), "picture": picture,
+            "citations": citations, "legendCatalog": legend_catalog(sv.scene, sv.view), "picture": picture,
+            # what must stay clear of the map's panels: the focus's and the focal country's main parts
+            "focusBoxes": [[round(v, 2) for v in part.bounds] for part in focus_parts(sv.scene, sv.view)]
+            if sv.scene.focus else [],
         })
     story_data = {"title": story.title_in(lang), "subtitle": story.subtitle_in(lang), "steps": out,
                   "words": {k: w.ui(k) for k in ("step", "of", "previous", "next", "cited", "sources")}}

@@ -526,6 +526,9 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
         return not focus or pid in focus
 
     boxes = [b for p in states if wanted(p.id) for b in _main_bounds(shifted[p.id])]
+    # a focused organisation or group frames its members' territory (TICAD: Africa), not just its label
+    boxes += [b for p in groupings if focus and p.id in focus and p.geometry is not None
+              for b in _main_bounds(window.geometry(p.geometry))]
     if view.focal.id in shapes:
         boxes += _main_bounds(window.geometry(shapes[view.focal.id]))
     points = [focal_anchor, *(m.anchor for m in partner_marks if wanted(m.id)),

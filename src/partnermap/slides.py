@@ -15,18 +15,19 @@ is skipped, with a line in the previous slide's notes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from . import deck as dk
-from .cite import sources_of
+from .cite import short_line, sources_of
 from .dates import PartialDate
 from .errors import EmptySelection, UsageError
 from .filters import Selection, select
 from .i18n import Words, check_lang, warn_fallback, words
 from .model import Dataset
-from .scenes import Scene, scene
+from .scenes import Scene, credit_line, scene
 from .static import draw_figure, figure_bytes
 from .text import check_text
 from .theme import get_theme
@@ -34,7 +35,6 @@ from .vocab import Category
 
 Progress = Callable[[int, int, str], None]
 NOTES_LIMIT = 2000
-TITLE_MAP_SIZE = "6.2x4.6"  # the small map on the title slide, inches
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ def notes_for(view: Dataset, sc: Scene, lang: str = "en", limit: int = NOTES_LIM
     if friction:
         lines.append(f"{w.ui('friction')}: " + "; ".join(t.text("title", lang) for t in friction[:5])
                      + (" …" if len(friction) > 5 else ""))
-    lines += ["", f"{w.ui('sources')}:"]
+    lines += ["", w.ui("sources_heading")]
     entries = sources_of(view)
     body = "\n".join(lines)
     for shown, (src, _ties) in enumerate(entries):
@@ -155,6 +155,28 @@ def notes_for(view: Dataset, sc: Scene, lang: str = "en", limit: int = NOTES_LIM
 
 def _figure_png(view: Dataset, sc: Scene, dpi: int, size: str, legend: bool = True) -> bytes:
     return figure_bytes(draw_figure(sc, view, size=size, dpi=dpi, header=False, legend=legend), "png")
+
+
+def thumbnail_figure(view: Dataset, sc: Scene, dpi: int):
+    """The title slide's small map, drawn for its box (never stretched). Its credit names the data,
+    its date and the basemap: the slide's own lines say where the sources are."""
+    w = words(sc.lang)
+    credit = " · ".join([view.text("title", sc.lang), w.ui("as_of_date", date=sc.day), "Natural Earth"])
+    return draw_figure(dataclasses.replace(sc, credit=credit), view, size=dk.map_size_inches(dk.TITLE_MAP_BOX),
+                       dpi=min(dpi, 110), header=False, legend=False)
+
+
+def _thumbnail(view: Dataset, sc: Scene, dpi: int) -> bytes:
+    return figure_bytes(thumbnail_figure(view, sc, dpi), "png")
+
+
+def about_data(dataset: Dataset, lang: str) -> list[str]:
+    """The data behind a deck, for the title slide's notes: its title and version, its licence."""
+    w = words(lang)
+    out = [w.ui("data_version", title=dataset.text("title", lang), version=dataset.version)]
+    if dataset.license:  # data text with no translation field: other languages point to it
+        out.append(dataset.license if lang == "en" else w.ui("license_in_data"))
+    return out
 
 
 def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation", title: str | None = None,
@@ -191,13 +213,9 @@ def build_deck(dataset: Dataset, *, lang: str = "en", theme: str = "presentation
     if overview.subtitle:
         lines.insert(1, overview.subtitle)
     lines.append(w.ui("sources_see_notes"))
-    intro = [f"{dataset.text('title', lang)}, version {dataset.version}"]
-    if dataset.license:
-        intro.append(dataset.license)
-    intro += ["", *(f"- {v.title}" for v in shown)]
+    intro = [*about_data(dataset, lang), "", *(f"- {v.title}" for v in shown)]
     dk.title_slide(prs, title=deck_title, lines=lines, theme=look, notes=with_skips("\n".join(intro), 0),
-                   png=_figure_png(dataset, overview, min(dpi, 110), TITLE_MAP_SIZE, legend=False),
-                   alt=overview.description)
+                   png=_thumbnail(dataset, overview, dpi), alt=overview.description)
     if progress:
         progress(1, total, deck_title)
     for i, v in enumerate(shown, start=1):
@@ -215,24 +233,49 @@ STORY_TEXT_BOX = dk.Box(dk.SLIDE_W // 40, dk.MAP_TOP + 60_000, dk.SLIDE_W * 31 /
 STORY_MAP_BOX = dk.Box(dk.SLIDE_W * 34 // 100, dk.MAP_TOP, dk.SLIDE_W * 66 // 100, dk.SLIDE_H - dk.MAP_TOP)
 
 
+def cited_sources(step_view) -> list:
+    """The distinct sources of the ties a step cites, in the order it cites them."""
+    ties = {t.id: t for t in step_view.view.ties}
+    out, seen = [], set()
+    for tie_id in step_view.step.cite:
+        for src in ties[tie_id].sources if tie_id in ties else ():
+            key = (src.publisher, src.date_text, src.title)
+            if key not in seen:
+                seen.add(key)
+                out.append(src)
+    return out
+
+
 def story_notes(step_view, lang: str, limit: int = NOTES_LIMIT) -> str:
-    """A step's notes: its text, then the sources of the ties it cites, one short line each."""
-    from .text import plain
+    """A step's notes: its text, then its cited sources as one short list ("Publisher, date — short
+    title"), at most ``limit`` characters. Sources that do not fit end in "and N more"; URLs are added,
+    in order, only where they fit. An item is never cut."""
+    from .text import clip, plain
 
     w = words(lang)
-    body = "\n".join(plain(step_view.blocks))
-    cited = [t for t in step_view.view.ties if t.id in step_view.step.cite]
-    lines = [body, "", f"{w.ui('sources')}:"] if cited else [body]
-    seen = set()
-    for t in cited:
-        for s in t.sources:
-            key = (s.publisher, s.date_text, s.title)
-            if key in seen:
-                continue
-            seen.add(key)
-            lines.append("- " + ", ".join(key) + (f" <{s.url}>" if s.url else ""))
-    text = "\n".join(lines)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    body = clip("\n\n".join(plain(step_view.blocks)), limit // 2)
+    sources = cited_sources(step_view)
+    if not sources:
+        return body
+    head = f"{body}\n\n{w.ui('sources_heading')}"
+    lines = [f"- {short_line(s)}" for s in sources]
+
+    def more(n: int) -> str:
+        return f"\n- {w.ui('n_more', n=str(n))}" if n else ""
+
+    kept = len(lines)
+    while kept and len(head) + sum(1 + len(x) for x in lines[:kept]) + len(more(len(lines) - kept)) > limit:
+        kept -= 1
+    lines = lines[:kept]
+    room = limit - len(head) - sum(1 + len(x) for x in lines) - len(more(len(sources) - kept))
+    for i, src in enumerate(sources[:kept]):  # in order, while they fit
+        if not src.url:
+            continue
+        if len(src.url) + 3 > room:
+            break
+        lines[i] += f" <{src.url}>"
+        room -= len(src.url) + 3
+    return head + "".join("\n" + x for x in lines) + more(len(sources) - kept)
 
 
 def build_story_deck(story, dataset: Dataset, steps: list, *, lang: str = "en", theme: str = "presentation",
@@ -240,26 +283,29 @@ def build_story_deck(story, dataset: Dataset, steps: list, *, lang: str = "en", 
     """A story as a deck: a title slide, then one slide per step — its headline in the title
     placeholder, its text in a text box, the step's map beside them (both above it in z-order),
     notes with the step's text and the sources it cites."""
-    from .text import plain
+    from .framing import step_figure
 
     look = get_theme(theme)
+    w = words(lang)
     prs = dk.new_presentation()
     title = story.title_in(lang)
-    first = steps[0]
-    lines = [x for x in (story.subtitle_in(lang), dataset.text("title", lang),
-                         words(lang).ui("as_of_date", date=dataset.shown_date.isoformat())) if x]
-    intro = "\n".join(f"{i}. {sv.headline}" for i, sv in enumerate(steps, start=1))
+    overview = scene(dataset, lang=lang, theme=theme, where="credit_notes")
+    day = dataset.shown_date.isoformat()
+    lines = [x for x in (story.subtitle_in(lang), dataset.text("title", lang), w.ui("as_of_date", date=day),
+                         w.ui("sources_see_notes")) if x]
+    intro = "\n".join([*(f"{i}. {sv.headline}" for i, sv in enumerate(steps, start=1)), "",
+                        *about_data(dataset, lang)])
     dk.title_slide(prs, title=title, lines=lines, theme=look, notes=intro[:NOTES_LIMIT],
-                   png=_figure_png(first.view, first.scene, min(dpi, 110), TITLE_MAP_SIZE, legend=False),
-                   alt=first.scene.description)
+                   png=_thumbnail(dataset, overview, dpi), alt=overview.description)
     total = 1 + len(steps)
     if progress:
         progress(1, total, title)
     size = dk.map_size_inches(STORY_MAP_BOX)
     for i, sv in enumerate(steps, start=2):
-        png = figure_bytes(draw_figure(sv.scene, sv.view, size=size, dpi=dpi, header=False, legend="compact"), "png")
+        sc = dataclasses.replace(sv.scene, credit=credit_line(sv.view, w, "credit_notes"))  # no popups on a slide
+        png = figure_bytes(step_figure(sc, sv.view, size=size, dpi=dpi), "png")
         dk.map_slide(prs, title=sv.headline, png=png, alt=sv.scene.description, notes=story_notes(sv, lang),
-                     theme=look, box=STORY_MAP_BOX, text=plain(sv.blocks) or [""], text_box_at=STORY_TEXT_BOX)
+                     theme=look, box=STORY_MAP_BOX, text=sv.blocks, text_box_at=STORY_TEXT_BOX)
         if progress:
             progress(i, total, sv.headline)
     return dk.finish(prs, title=title, subject=dataset.text("title", lang), when=dataset.as_of.last_day())
