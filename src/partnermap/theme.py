@@ -76,7 +76,6 @@ class WebSizes:
     swatch_line: float = 3.0  # legend samples' stroke widths
     swatch_outline: float = 2.0
     fit_padding: int = 10  # around the scene's extent when the map opens
-    map_min_fill: float = 0.5  # a tall narrow map (a phone) zooms in until the network fills this share of its height
     panel_share: float = 0.45  # panels (filters, table) at most this share of the map's height ...
     legend_share: float = 0.62  # ... and a legend in a bottom corner this share
     panel_min_px: int = 80

@@ -199,20 +199,13 @@
   };
 
   // The scene's extent (the same view the static figure shows), fitted at once, without animation.
-  // A tall narrow map (a phone) would show the network as a thin band: it zooms in, about the
-  // extent's centre, until the network fills map_min_fill of the height (pan to see the rest).
+  // On a phone too: the whole network stays in view, as a band across a tall screen if it must
+  // (pinch to zoom). Zooming in to fill the height cut the United States out of Japan's map, and
+  // a picture that drops the main ally tells the wrong story (docs/scene.md, "Phone").
   PartnerMap.prototype.fitView = function () {
     var map = this.map, e = this.data.view.extent, web = this.style.web;
     var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
     map.fitBounds(bounds, { padding: [web.fit_padding, web.fit_padding], animate: false });
-    var size = map.getSize();
-    if (size.y <= size.x) return;
-    var z = map.getZoom(), sw = map.project(bounds.getSouthWest(), z), ne = map.project(bounds.getNorthEast(), z);
-    var share = Math.abs(sw.y - ne.y) / size.y;
-    if (share >= web.map_min_fill) return;
-    var snap = map.options.zoomSnap || 1;
-    var zoom = Math.min(map.getMaxZoom(), Math.ceil((z + Math.log2(web.map_min_fill / share)) / snap) * snap);
-    map.setView(map.unproject(sw.add(ne).divideBy(2), z), zoom, { animate: false });
   };
 
   // Names, most important first (data-priority: the focal country, partners by rank, then
