@@ -90,7 +90,8 @@ def _case_from_payload(name: str, data: dict, *, day: int | None = None, shown_s
         "shownTypes": shown_types, "shownStatuses": shown_statuses,
         "changes": bool(data["meta"]["changesSince"]) if changes is None else changes,
         "ties": ties, "relationships": data["relationships"],
-        "links": [{"partner": lk["partner"], "category": lk["category"], "ties": lk["ties"]} for lk in data["links"]],
+        "links": [{"partner": lk["partner"], "category": lk["category"], "ties": [t["id"][i] for i in lk["ties"]]}
+                  for lk in data["links"]],  # the payload gives indices; vectors name the ties
         "groupings": [{"id": g["id"], "kind": g["kind"], "visible": True} for g in data["groups"]],
     }
 

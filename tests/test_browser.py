@@ -529,3 +529,26 @@ def test_long_popups_come_in_pages(offline_page, tmp_path):
     popup.locator("button.pm-more").first.click()
     assert popup.locator("li.pm-tie").count() == 50
     assert offline_page.errors == []
+
+
+def test_a_packed_map_draws_first_and_its_texts_follow(offline_page, minimal, tmp_path, monkeypatch):
+    """A big map (render.PACK_OVER) comes deflated in two parts: drawn from the first, its popups and
+    table filled from the second once inflated; the same texts as a plain map, nothing fetched."""
+    from partnermap import render
+
+    monkeypatch.setattr(render, "PACK_OVER", 0)  # pack even the small fixture
+    html = save_map(build_map(minimal), tmp_path / "packed.html")
+    text = html.read_text(encoding="utf-8")
+    assert "partnermap.decode.details(" in text and "Reciprocal Access" not in text  # texts only packed
+    page = offline_page.open(html)
+    page.wait_for_selector("[data-pm-details]")
+    assert count(page, "path.pm-link") == 5
+    popup = open_popup(page, "path.pm-territory.pm-partner-GBR")
+    assert "Reciprocal access agreement · In force" in popup.inner_text()
+    popup.locator("summary").first.click()
+    assert "Exchange of notes, MOFA, 2023-09-15" in popup.inner_text()
+    page.keyboard.press("Escape")
+    page.locator(".pm-table summary").click()
+    page.wait_for_function("document.querySelectorAll('.pm-table tbody tr td').length > 1")
+    assert page.locator(".pm-table tbody tr").count() == 8
+    assert offline_page.errors == [] and offline_page.blocked == []

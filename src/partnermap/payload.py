@@ -172,6 +172,7 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
     partners = []
     for mark, shape in zip(sc.partners, own, strict=True):
         rec = mark.to_dict()
+        del rec["ties"]  # the browser groups the ties' columns by partner itself (100,000 ids less)
         rec["relationship"] = by_id[mark.id].relationship.value
         if shape is not None:
             rec["shape"] = {"e": next(encoded)}
@@ -184,13 +185,16 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
     groups = []
     for g, e in zip(sc.groups, encode_polygons(outlines, window), strict=True):
         rec = g.to_dict()
+        del rec["ties"]
         rec["memberNames"] = [_party_name(m, by_id, lang) for m in g.members]
         rec["shape"] = {"e": e}
         groups.append(rec)
 
+    position = {t.id: i for i, t in enumerate(t for p in dataset.partners for t in p.ties)}  # the ties' column order
     links = []
     for link in sc.links:
         rec = link.to_dict()
+        rec["ties"] = [position[t] for t in link.ties]  # indices into the ties' columns, not ids
         rec["path"] = {"e": encode_lines([list(link.path)])}
         links.append(rec)
 

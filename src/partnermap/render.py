@@ -110,6 +110,11 @@ class NetworkLayer(MacroElement):
         self._name = "PartnerNetwork"
         self.data = data
         self.data_json, self.packed = pack(data)
+        self.details_json = None
+        if self.packed:  # a big map: what drawing needs first, the texts for popups and the table after
+            core, details = split_details(data)
+            self.data_json, _ = pack(core, over=0)
+            self.details_json, _ = pack(details, over=0)
         self.story = story
 
     def render(self, **kwargs) -> None:
@@ -118,8 +123,8 @@ class NetworkLayer(MacroElement):
             call = f"partnermap.draw({map_name}, data)"
             if self.story is not None:
                 call = f"partnermap.story({call}, {script_json(self.story)})"
-            call = (f"partnermap.decode.unpack({self.data_json}, function (data) {{ {call}; }}, "
-                    f"{map_name}.getContainer())")
+            call = (f"partnermap.decode.unpack({self.data_json}, function (data) {{ {call}; "
+                    f"partnermap.decode.details(partnermap.last, {self.details_json}); }}, {map_name}.getContainer())")
         else:
             call = f"partnermap.draw({map_name}, {self.data_json})"
             if self.story is not None:
@@ -136,7 +141,20 @@ PACK_OVER = 2_000_000
 PACK_LEVEL = 1
 
 
-def pack(data: dict, over: int = PACK_OVER) -> tuple[str, bool]:
+# The ties' texts only popups and the table show: a big map is drawn before they are inflated
+# (100,000 ties: 40 of the 55 MB of JSON), so the first paint waits for the small part only.
+DETAIL_COLUMNS = ("title", "summary", "note", "dates", "parties", "sources")
+
+
+def split_details(data: dict) -> tuple[dict, dict]:
+    """``(core, details)``: the payload without the ties' texts and the sources, and those apart."""
+    ties = data["ties"]
+    core = {k: v for k, v in data.items() if k != "sources"}
+    core["ties"] = {k: v for k, v in ties.items() if k not in DETAIL_COLUMNS}
+    return core, {"ties": {k: ties[k] for k in DETAIL_COLUMNS if k in ties}, "sources": data.get("sources", [])}
+
+
+def pack(data: dict, over: int | None = None) -> tuple[str, bool]:
     """The payload as the page embeds it: ``(script-safe JSON, False)``, or, above ``over``
     bytes of JSON, ``(a JSON string of the deflated bytes in base64, True)``.
 
@@ -145,6 +163,7 @@ def pack(data: dict, over: int = PACK_OVER) -> tuple[str, bool]:
     twice (the encoder's own buffers)."""
     import zlib
 
+    over = PACK_OVER if over is None else over
     pieces = json_pieces(data)
     head: list[str] = []
     size = 0

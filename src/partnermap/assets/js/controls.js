@@ -167,6 +167,14 @@
   // Rows are made only while the table is open, a page at a time.
   function fillTable(pm, upto) {
     var body = pm.tableBody, w = pm.words, t = pm.data.ties;
+    if (!pm.detailsLoaded) {
+      while (body.firstChild) body.removeChild(body.firstChild);
+      var wait = el("tr");
+      wait.appendChild(el("td", "pm-loading", pm.ui("loading")));
+      body.appendChild(wait);
+      pm.whenDetails(function () { if (pm.tableEl.open) fillTable(pm, upto); });
+      return;
+    }
     var rows = shownIndices(pm), stop = Math.min(rows.length, upto || pm.style.web.table_page);
     while (body.firstChild) body.removeChild(body.firstChild);
     for (var r = 0; r < stop; r++) {

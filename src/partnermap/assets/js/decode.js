@@ -37,5 +37,22 @@
     new Response(stream).text().then(function (text) { then(JSON.parse(text)); }, fail);
   }
 
-  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack };
+  // The texts of a big map (render.split_details), inflated once it is drawn: popups and the table
+  // ask `whenDetails` and show "Loading…" until then (a moment after the first paint).
+  function details(pm, b64) {
+    pm.detailsLoaded = false;
+    var waiting = [];
+    pm.whenDetails = function (fn) { if (pm.detailsLoaded) fn(); else waiting.push(fn); };
+    unpack(b64, function (d) {
+      Object.keys(d.ties).forEach(function (k) { pm.data.ties[k] = d.ties[k]; });
+      pm.data.sources = d.sources;
+      pm.detailsLoaded = true;
+      pm.map.getContainer().setAttribute("data-pm-details", "1");
+      waiting.forEach(function (fn) { fn(); });
+      waiting = [];
+    }, pm.map.getContainer());
+  }
+
+  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack,
+                details: details };
 })((function (root) { return root.partnermap || (root.partnermap = {}); })(typeof window !== "undefined" ? window : globalThis));

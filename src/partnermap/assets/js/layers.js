@@ -14,15 +14,40 @@
   "use strict";
   var R = PM.rules, dom = PM.dom, D = PM.decode;
 
+  // A refresh restyles only what changed: setting the same style or class again still makes the
+  // browser recompute the element's style, and on a 10,000-tie map that was half of a live toggle.
   function classes(layer, list) {
+    var name = list.join(" ");
+    if (layer.pmClass === name) return;
+    layer.pmClass = name;
     var node = layer.getElement ? layer.getElement() : null;
-    if (node) node.setAttribute("class", list.join(" ") + (layer.options.interactive === false ? "" : " leaflet-interactive"));
-    layer.options.className = list.join(" ");
+    if (node) node.setAttribute("class", name + (layer.options.interactive === false ? "" : " leaflet-interactive"));
+    layer.options.className = name;
   }
 
+  function restyle(layer, opts) {
+    var key = JSON.stringify(opts);
+    if (layer.pmStyle === key) return;
+    layer.pmStyle = key;
+    layer.setStyle(opts);
+  }
+
+  function setText(node, prop, value) {  // the browser normalises style values: compare with what we set
+    var key = "pm_" + prop;
+    if (node[key] === value) return;
+    node[key] = value;
+    node.style[prop] = value;
+  }
+
+  function setAttr(node, name, value) {
+    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
+
+  // true when the layer was added (newly on the map)
   function show(group, layer, on) {
-    if (on && !group.hasLayer(layer)) group.addLayer(layer);
-    else if (!on && group.hasLayer(layer)) group.removeLayer(layer);
+    if (on && !group.hasLayer(layer)) { group.addLayer(layer); return true; }
+    if (!on && group.hasLayer(layer)) group.removeLayer(layer);
+    return false;
   }
 
   function label(pm, latlng, text, cls, priority, options) {
@@ -199,15 +224,15 @@
       show(pm.frictionLayer, pm.frictionOutlines[p.id], !!(fs && fs.friction));
       var lab = pm.partnerLabels[p.id];
       if (lab) {
-        lab.pmSpan.setAttribute("data-off", s.drawn ? "0" : "1");  // no name before its first tie
-        lab.pmSpan.style.opacity = String(Math.max(web.label_min_opacity, pm.dim(p.id)));
+        setAttr(lab.pmSpan, "data-off", s.drawn ? "0" : "1");  // no name before its first tie
+        setText(lab.pmSpan, "opacity", String(Math.max(web.label_min_opacity, pm.dim(p.id))));
       }
       if (!fs) return;
       var color = fs.color || style.contested, k = pm.dim(p.id);
-      pm.frictionOutlines[p.id].setStyle({ opacity: k });
+      restyle(pm.frictionOutlines[p.id], { opacity: k });
       // hatched (contested, or only pending): the pattern carries the strength, the path the focus
       var paint = fs.hatch && fs.color ? dom.hatch(fs.color, fs.opacity, web) : color;
-      layer.setStyle({ color: color, fillColor: paint, fillOpacity: fs.hatch ? k : fs.opacity * k,
+      restyle(layer, { color: color, fillColor: paint, fillOpacity: fs.hatch ? k : fs.opacity * k,
                        opacity: style.outlineOpacity * k,
                        dashArray: s.fill === "contested" ? style.dashContested : null, fill: fs.color !== null });
       var cls = ["pm-territory", "pm-partner-" + p.id, "pm-fill-" + (s.fill || "none")];
@@ -224,32 +249,32 @@
       show(group, ll.line, on);
       if (!on) { show(group, ll.mark, false); return; }
       var s = R.linkStyle(l.state, max[l.category] || 1, l.category, style, changes), k = pm.dim(l.partner);
-      ll.line.setStyle({ color: s.color, weight: s.weight, opacity: s.opacity * k, dashArray: s.dash });
+      restyle(ll.line, { color: s.color, weight: s.weight, opacity: s.opacity * k, dashArray: s.dash });
       var cls = ["pm-link", "pm-cat-" + l.category, "pm-partner-" + l.partner];
       if (l.state.pending) cls.push("pm-pending");
       if (l.state.friction) cls.push("pm-friction");
       if (l.state.ended) cls.push("pm-ended");
       if (changes) cls.push(l.state.changed ? "pm-highlight" : "pm-muted");
       classes(ll.line, cls);
-      show(group, ll.mark, !!s.overlay);
+      var added = show(group, ll.mark, !!s.overlay);
       if (s.overlay) {
-        ll.mark.setStyle({ color: s.overlay.color, weight: s.overlay.weight, opacity: s.overlay.opacity * k,
+        restyle(ll.mark, { color: s.overlay.color, weight: s.overlay.weight, opacity: s.overlay.opacity * k,
                            dashArray: s.overlay.dash });
         classes(ll.mark, ["pm-friction-mark", "pm-cat-" + l.category, "pm-partner-" + l.partner]);
-        if (group.hasLayer(ll.mark)) ll.mark.bringToFront();
+        if (added) ll.mark.bringToFront();  // over its line; moving nodes again would restyle the page
       }
     });
     // Groupings: hidden while none of their ties is shown; coloured by their primary tie (rules.groupingState).
     pm.groupings.forEach(function (g) {
       var s = st.groups[g.id];
       var on = s.drawn;
-      g.label.pmSpan.setAttribute("data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1");
+      setAttr(g.label.pmSpan, "data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1");
       var color = s.color, k = pm.dim(g.id);
-      g.shape.setStyle({ color: color, opacity: on ? style.outlineOpacity * k : 0 });
-      if (g.tint) g.tint.setStyle({ fillColor: color, fillOpacity: on ? style.groupTint * k : 0 });
-      if (g.hq) g.hq.setStyle({ opacity: on ? k : 0, fillOpacity: on ? k : 0 });
-      g.label.pmSpan.style.color = color;
-      g.label.pmSpan.style.opacity = String(Math.max(web.label_min_opacity, k));
+      restyle(g.shape, { color: color, opacity: on ? style.outlineOpacity * k : 0 });
+      if (g.tint) restyle(g.tint, { fillColor: color, fillOpacity: on ? style.groupTint * k : 0 });
+      if (g.hq) restyle(g.hq, { opacity: on ? k : 0, fillOpacity: on ? k : 0 });
+      setText(g.label.pmSpan, "color", color);
+      setText(g.label.pmSpan, "opacity", String(Math.max(web.label_min_opacity, k)));
     });
   }
 

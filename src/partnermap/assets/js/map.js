@@ -18,8 +18,7 @@
     R.configure(data.rules);
     var t = data.ties, n = t.id.length, self = this;
     this.n = n;
-    this.tieIndex = {};
-    for (var i = 0; i < n; i++) this.tieIndex[t.id[i]] = i;
+    var i;
     // Ties of each partner (by id), in file order.
     this.byPartner = {};
     data.partnerIds.forEach(function (id) { self.byPartner[id] = []; });
@@ -28,15 +27,13 @@
     data.partners.forEach(function (p) { self.partnerById[p.id] = p; });
     this.groupById = {};
     data.groups.forEach(function (g) { self.groupById[g.id] = g; });
-    this.links = data.links.map(function (l) {
-      return { rec: l, ties: l.ties.map(function (id) { return self.tieIndex[id]; }) };
-    });
+    this.links = data.links.map(function (l) { return { rec: l, ties: l.ties }; });  // indices (payload.py)
     // What the viewer has chosen to see.
     this.shownTypes = {};
     this.shownStatuses = {};
     for (i = 0; i < n; i++) {
       this.shownTypes[t.type[i]] = true;
-      t.steps[i].forEach(function (s) { self.shownStatuses[s[1]] = true; });
+      for (var j = 0, steps = t.steps[i]; j < steps.length; j++) this.shownStatuses[steps[j][1]] = true;
     }
     this.shownCategories = {};
     data.rules.categoryOrder.forEach(function (c) { self.shownCategories[c] = true; });
@@ -46,6 +43,9 @@
     this.facts = new Array(n);
     this.changes = !!data.meta.changesSince;
     this.setFocus(data.meta.focus || []);
+    // The ties' texts: here already, or on their way (decode.details, a big map).
+    this.detailsLoaded = true;
+    this.whenDetails = function (fn) { fn(); };
   }
 
   // What a story step is about: the rest is drawn muted (theme "unfocused").
@@ -194,6 +194,7 @@
     this.declutter();
     // Ready once the view has settled (no animation runs at load): a screenshot then is the map.
     box.setAttribute("data-pm-ready", "1");
+    if (this.data.sources) box.setAttribute("data-pm-details", "1");
     PM.last = this;
     return this;
   };

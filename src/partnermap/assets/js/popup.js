@@ -140,7 +140,12 @@
                                               Math.min(web.popup_height, Math.round(size.y * web.popup_share))),
                           autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1],
                           className: "pm-popup-box" });
-    popup.setLatLng(latlng).setContent(content(pm, id)).openOn(pm.map);
+    if (pm.detailsLoaded) {
+      popup.setLatLng(latlng).setContent(content(pm, id)).openOn(pm.map);
+    } else {  // a big map's texts are still inflating: say so, then show them where the reader looks
+      popup.setLatLng(latlng).setContent(el("div", "pm-loading", pm.ui("loading"))).openOn(pm.map);
+      pm.whenDetails(function () { if (pm.map.hasLayer(popup)) popup.setContent(content(pm, id)); });
+    }
     return popup;
   }
 
