@@ -135,7 +135,9 @@ def measure(browser, html: Path, kinds: tuple[str, ...], count: int) -> dict:
     """Open ``html`` once and time ``count`` events of each kind; one summary per kind (or its error)."""
     results: dict = {}
     with browser.open(html) as (page, log):
-        page.wait_for_timeout(1000)  # Leaflet's first zoom animation ends after data-pm-ready
+        # a big map inflates the ties' texts after drawing (data-pm-details): time events once they are in
+        page.wait_for_selector("[data-pm-details]", timeout=120_000)
+        page.wait_for_timeout(500)
         for kind in kinds:
             raw = page.evaluate(MEASURE, {"kind": kind, "count": count, "settleMs": SETTLE_MS})
             results[kind] = summarise(raw)
