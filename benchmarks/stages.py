@@ -14,7 +14,7 @@ are the command's own calls, in its order (``cli.render``: ``select(load())``,
 - ``select``: ``filters.select``;
 - ``scene``: ``scenes.scene`` (what the map shows, shared with the static figure);
 - ``payload``: ``payload.payload`` (the browser's columns and encoded shapes);
-- ``pack``: ``render.pack`` (JSON, and for a big payload deflate + base64);
+- ``pack``: ``render.plain_json`` and ``render.pack`` (JSON, and for a big payload deflate + base64);
 - ``folium``: the rest of ``build_map`` (the folium frame, assets);
 - ``to_html``: ``render.to_html``; ``write``: ``export.write_text``.
 
@@ -39,6 +39,7 @@ INNER = (
     ("checks", "check", "check_s"),
     ("render", "scene", "scene_s"),      # render.py imports scene and payload by name
     ("render", "payload", "payload_s"),
+    ("render", "plain_json", "pack_s"),  # a small payload: plain JSON; a big one: a first look, then pack
     ("render", "pack", "pack_s"),
 )
 KEYS = ("import_cli_s", "import_render_s", "read_check_s", "parse_s", "check_s", "select_s", "scene_s",

@@ -109,12 +109,12 @@ class NetworkLayer(MacroElement):
         super().__init__()
         self._name = "PartnerNetwork"
         self.data = data
-        self.data_json, self.packed = pack(data)
+        self.data_json = plain_json(data)
+        self.packed = self.data_json is None
         self.details_json = None
         if self.packed:  # a big map: what drawing needs first, the texts for popups and the table after
             core, details = split_details(data)
-            self.data_json, _ = pack(core, over=0)
-            self.details_json, _ = pack(details, over=0)
+            self.data_json, self.details_json = pack(core), pack(details)
         self.story = story
 
     def render(self, **kwargs) -> None:
@@ -154,38 +154,41 @@ def split_details(data: dict) -> tuple[dict, dict]:
     return core, {"ties": {k: ties[k] for k in DETAIL_COLUMNS if k in ties}, "sources": data.get("sources", [])}
 
 
-def pack(data: dict, over: int | None = None) -> tuple[str, bool]:
-    """The payload as the page embeds it: ``(script-safe JSON, False)``, or, above ``over``
-    bytes of JSON, ``(a JSON string of the deflated bytes in base64, True)``.
+def plain_json(data: dict, over: int | None = None) -> str | None:
+    """The payload as script-safe JSON, or None when its JSON is bigger than ``over`` bytes
+    (``PACK_OVER``): then it is packed (``pack``). Stops writing as soon as it knows."""
+    over = PACK_OVER if over is None else over
+    head: list[str] = []
+    size = 0
+    for piece in json_pieces(data):
+        head.append(piece)
+        size += len(piece)
+        if size > over:
+            return None
+    return script_safe("".join(head))
+
+
+def pack(data: dict) -> str:
+    """The payload deflated and base64-encoded, as a JSON string literal for the page.
 
     The JSON is written piece by piece (``json_pieces``: the same text as one ``json.dumps``) and
     fed to the compressor as it comes, so a 55 MB document never sits in memory whole, let alone
     twice (the encoder's own buffers)."""
     import zlib
 
-    over = PACK_OVER if over is None else over
-    pieces = json_pieces(data)
-    head: list[str] = []
-    size = 0
-    for piece in pieces:
-        head.append(piece)
-        size += len(piece)
-        if size > over:
-            break
-    else:
-        return script_safe("".join(head)), False
     deflate = zlib.compressobj(PACK_LEVEL)
-    out = [deflate.compress("".join(head).encode("utf-8"))]
-    for piece in pieces:
-        out.append(deflate.compress(piece.encode("utf-8")))
+    out = [deflate.compress(piece.encode("utf-8")) for piece in json_pieces(data)]
     out.append(deflate.flush())
-    return f'"{base64.b64encode(b"".join(out)).decode("ascii")}"', True
+    return f'"{base64.b64encode(b"".join(out)).decode("ascii")}"'
+
+
+PIECE_ITEMS = 5_000  # a long list (a column of 100,000 ties) is written this many items at a time
 
 
 def json_pieces(value, depth: int = 2):
     """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` as a stream of pieces:
-    dicts are opened ``depth`` levels down (the payload's sections, then the ties' columns), each
-    value below that is one ``json.dumps``."""
+    dicts are opened ``depth`` levels down (the payload's sections, then the ties' columns), long
+    lists ``PIECE_ITEMS`` items at a time, so no piece is more than a few MB."""
     import json
 
     if depth and isinstance(value, dict):
@@ -194,6 +197,11 @@ def json_pieces(value, depth: int = 2):
             yield ("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"
             yield from json_pieces(item, depth - 1)
         yield "}"
+    elif isinstance(value, list) and len(value) > PIECE_ITEMS:
+        for start in range(0, len(value), PIECE_ITEMS):
+            text = json.dumps(value[start:start + PIECE_ITEMS], ensure_ascii=False, separators=(",", ":"))
+            yield ("[" if start == 0 else ",") + text[1:-1]
+        yield "]"
     else:
         yield json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
