@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache, total_ordering
 
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # rules.EPOCH
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 
@@ -36,6 +37,8 @@ class PartialDate:
             return  # not a date (parse refuses it with a message); no days to derive
         object.__setattr__(self, "_first", _first_day(self.year, self.month, self.day))
         object.__setattr__(self, "_last", _last_day(self.year, self.month, self.day))
+        # the last day as a day number (days since 1970-01-01), what the browser compares
+        object.__setattr__(self, "last_number", self._last.toordinal() - _EPOCH_ORDINAL)
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:

@@ -23,7 +23,7 @@ from .basemap import shapes as basemap_shapes
 from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
-from .lifecycle import status_on
+from .lifecycle import latest_step
 from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
@@ -39,17 +39,23 @@ def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
 
     Computed with the one lifecycle rule, so the browser's timeline and filters
     only look statuses up. The last entry is the status the view shows on its
-    own day (a curated status with no date included).
+    own day (a curated status with no date included). In day numbers throughout
+    (``PartialDate.last_number``): this runs once per tie of the map.
     """
     final = day_number(final_day)
+    known = day_number(known_by)
     steps = tie.steps
     if len(steps) == 1:  # most ties: one step, so one change (the loop below gives the same)
         status, date = steps[0]
-        n = day_number(min(date.last_day(), known_by))
+        n = min(date.last_number, known)
         out = [[n, status]] if n <= final else []
     else:
-        days = sorted({min(d.last_day(), known_by) for _, d in steps})
-        out = [[n, status_on(steps, day, known_by)] for day in days if (n := day_number(day)) <= final]
+        reached = [(min(d.last_number, known), (s, d)) for s, d in steps]
+        out = []
+        for n in sorted({r for r, _ in reached}):
+            if n > final:
+                break
+            out.append([n, latest_step(step for r, step in reached if r <= n)[0]])
     if not out or out[-1][1] != tie.status:
         if out and out[-1][0] == final:
             out[-1][1] = tie.status
@@ -72,6 +78,7 @@ def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:
 def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
     """The ties in columns, and the distinct sources they cite (each once)."""
     known_by = dataset.as_of.last_day()
+    known = day_number(known_by)
     final = dataset.shown_date
     by_id = {p.id: p for p in dataset.partners}
     source_index: dict[Source, int] = {}
@@ -106,9 +113,9 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                 c_note.append(t.text("note", lang) if t.note else None)
             if t.retroactive:
                 effective = dict(t.steps)
-                c_dates.append([[s, str(d), day_number(min(effective[s].last_day(), known_by))] for s, d in t.dates])
+                c_dates.append([[s, str(d), min(effective[s].last_number, known)] for s, d in t.dates])
             else:
-                c_dates.append([[s, str(d), day_number(min(d.last_day(), known_by))] for s, d in t.dates])
+                c_dates.append([[s, str(d), min(d.last_number, known)] for s, d in t.dates])
             parties = []
             for x in t.parties:
                 name = party_names.get(x)
