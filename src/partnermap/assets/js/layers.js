@@ -39,8 +39,10 @@
     node.style[prop] = value;
   }
 
-  function setAttr(node, name, value) {
-    if (node.getAttribute(name) !== value) node.setAttribute(name, value);
+  function setAttr(node, name, value) {  // true when it changed
+    if (node.getAttribute(name) === value) return false;
+    node.setAttribute(name, value);
+    return true;
   }
 
   // true when the layer was added (newly on the map)
@@ -211,8 +213,9 @@
     });
   }
 
+  // Returns whether any name came or went (then the names are placed again: pm.declutter).
   function apply(pm, st) {
-    var style = pm.style, web = style.web, max = pm.maxCounts(st), changes = pm.changes;
+    var style = pm.style, web = style.web, max = pm.maxCounts(st), changes = pm.changes, names = false;
     // Territories of states: fill from the primary relationship, friction outline over it.
     pm.data.partners.forEach(function (p) {
       var layer = pm.territories[p.id];
@@ -224,7 +227,7 @@
       show(pm.frictionLayer, pm.frictionOutlines[p.id], !!(fs && fs.friction));
       var lab = pm.partnerLabels[p.id];
       if (lab) {
-        setAttr(lab.pmSpan, "data-off", s.drawn ? "0" : "1");  // no name before its first tie
+        if (setAttr(lab.pmSpan, "data-off", s.drawn ? "0" : "1")) names = true;  // no name before its first tie
         setText(lab.pmSpan, "opacity", String(Math.max(web.label_min_opacity, pm.dim(p.id))));
       }
       if (!fs) return;
@@ -268,7 +271,7 @@
     pm.groupings.forEach(function (g) {
       var s = st.groups[g.id];
       var on = s.drawn;
-      setAttr(g.label.pmSpan, "data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1");
+      if (setAttr(g.label.pmSpan, "data-off", on && pm.map.hasLayer(g.layer) ? "0" : "1")) names = true;
       var color = s.color, k = pm.dim(g.id);
       restyle(g.shape, { color: color, opacity: on ? style.outlineOpacity * k : 0 });
       if (g.tint) restyle(g.tint, { fillColor: color, fillOpacity: on ? style.groupTint * k : 0 });
@@ -276,6 +279,7 @@
       setText(g.label.pmSpan, "color", color);
       setText(g.label.pmSpan, "opacity", String(Math.max(web.label_min_opacity, k)));
     });
+    return names;
   }
 
   PM.layers = { build: build, apply: apply };

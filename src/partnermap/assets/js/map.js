@@ -154,9 +154,13 @@
     this.compute();
     var st = this.state();
     this.current = st;
-    PM.layers.apply(this, st);
+    var names = PM.layers.apply(this, st);
     PM.controls.update(this, st);
-    this.declutter();
+    // Names are placed again only when one came or went, or a panel may have changed size (its
+    // legend rows, the table's count): measuring them costs a layout of the whole map.
+    var panels = JSON.stringify(st.legend) + "|" + this.tableSummary.textContent;
+    if (names || panels !== this.panelsDrawn) this.declutter();
+    this.panelsDrawn = panels;
   };
 
   PartnerMap.prototype.setDay = function (day) {
