@@ -124,6 +124,7 @@ def test_legend_and_panels_leave_the_focal_country_and_the_us_free(offline_page,
     us = sc.partner("USA")
     assert not overlaps(legend, point_box(page, us.label_point)) and not overlaps(legend, point_box(page, us.anchor))
     page.locator(".pm-filter summary").click()
+    page.locator(".pm-filter[open]").wait_for()  # the click's default action can land after click() returns
     assert not overlaps(rect(page, ".pm-filter"), legend)
     assert offline_page.errors == []
 
@@ -253,6 +254,7 @@ def test_legend_and_panels_cover_no_partner_nor_the_focal_country(browser, tmp_p
     assert abs(panels[0]["height"] - em[1] * px) < 0.12 * em[1] * px
     # an opened table never runs under the legend
     page.locator(".pm-table summary").click()
+    page.locator(".pm-table[open]").wait_for()
     assert not overlaps(rect(page, ".pm-table"), rect(page, ".pm-legend"))
     assert page.pm_errors == []
     context.close()
@@ -274,9 +276,11 @@ def test_phone_size_shows_the_whole_network_fits_popups_and_folds_panels(browser
     # opening one panel folds the others: the open legend never covers the open table
     page.locator(".pm-legend summary").click()
     page.locator(".pm-table summary").click()
-    assert page.locator(".pm-legend").evaluate("d => d.open") is False
+    page.locator(".pm-table[open]").wait_for()  # "toggle", which folds the others, is async
+    page.wait_for_function("!document.querySelector('.pm-legend').open")
     page.locator(".pm-legend summary").click()
-    assert page.locator(".pm-table").evaluate("d => d.open") is False
+    page.locator(".pm-legend[open]").wait_for()
+    page.wait_for_function("!document.querySelector('.pm-table').open")
     assert not overlaps(rect(page, ".pm-legend"), rect(page, ".pm-table"))
     page.locator(".pm-legend summary").click()
     # a popup opened by a real tap fits the screen, whole
@@ -365,6 +369,8 @@ def test_popup_lists_ties_with_counts_status_dates_and_sources(offline_page, min
     assert "Signed 2023-01-11; In force 2023-10-15" in text
     assert "Day of entry into force unverified." in text
     popup.locator("summary").first.click()
+    # the click's default action (opening <details>) can land after Playwright returns
+    popup.locator("details[open]").first.wait_for()
     assert "Exchange of notes, MOFA, 2023-09-15" in popup.inner_text()
     assert offline_page.errors == []
 
@@ -546,6 +552,8 @@ def test_a_packed_map_draws_first_and_its_texts_follow(offline_page, minimal, tm
     popup = open_popup(page, "path.pm-territory.pm-partner-GBR")
     assert "Reciprocal access agreement · In force" in popup.inner_text()
     popup.locator("summary").first.click()
+    # the click's default action (opening <details>) can land after Playwright returns
+    popup.locator("details[open]").first.wait_for()
     assert "Exchange of notes, MOFA, 2023-09-15" in popup.inner_text()
     page.keyboard.press("Escape")
     page.locator(".pm-table summary").click()
