@@ -217,10 +217,11 @@
   // organisations and groups): each goes where it was placed, or a line above or below, or a
   // little aside — whichever first overlaps no name kept and no open panel — moved inward whole
   // at the map's edge; a name with no free spot is hidden (a grouping stays named in the legend).
-  // Three passes, so the browser lays the page out once, not once per label: put every label
-  // back (writes), measure every label and panel (reads), then decide and write the shifts.
-  // Measuring in the loop made each read force a layout after the previous label's write
-  // (60 ms for 250 labels; the bulk of a live toggle at 10,000 ties).
+  // Reads first, then writes, so the browser lays the page out once: every label is measured
+  // where it stands, less the shift this function gave it last time (span.pmShift), and only
+  // labels whose shift or visibility changes are written. Measuring in the loop made each read
+  // force a layout after the previous label's write (60 ms for 250 labels); putting every label
+  // back before measuring still cost a second layout (~10 ms of a 10,000-tie toggle).
   PartnerMap.prototype.declutter = function () {
     var shifts = this.style.labelShifts;  // theme.LABEL_SHIFTS: widths and lines, up positive
     var box = this.map.getContainer();
@@ -231,17 +232,15 @@
       var pr = span ? +(span.getAttribute("data-priority") || 0) : 0;
       return { el: l, span: span, priority: off ? -1 : pr, off: off, dx: 0, dy: 0, show: false };
     });
-    rows.forEach(function (row) {
-      if (row.span && !row.off) {
-        row.el.style.visibility = "";
-        row.span.style.position = "relative";
-        row.span.style.left = row.span.style.top = "";
-      }
-    });
     var frame = box.getBoundingClientRect();
     var kept = Array.prototype.slice.call(box.querySelectorAll(".pm-panel, .leaflet-control-layers"))
       .map(function (n) { return n.getBoundingClientRect(); }).filter(function (r) { return r.width > 0; });
-    rows.forEach(function (row) { if (row.span && !row.off) row.rect = row.span.getBoundingClientRect(); });
+    rows.forEach(function (row) {
+      if (!row.span || row.off) return;
+      var r = row.span.getBoundingClientRect(), was = row.span.pmShift || [0, 0];
+      row.rect = { left: r.left - was[0], right: r.right - was[0], top: r.top - was[1], bottom: r.bottom - was[1],
+                   width: r.width, height: r.height };
+    });
     rows.sort(function (a, b) { return b.priority - a.priority; });
     function free(r) {
       return !kept.some(function (k) { return r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top; });
@@ -265,8 +264,15 @@
       }
     });
     rows.forEach(function (row) {
-      if (!row.show) { row.el.style.visibility = "hidden"; return; }
-      if (row.dx || row.dy) { row.span.style.left = Math.round(row.dx) + "px"; row.span.style.top = Math.round(row.dy) + "px"; }
+      var visibility = row.show ? "" : "hidden";
+      if (row.el.style.visibility !== visibility) row.el.style.visibility = visibility;
+      if (!row.show || !row.span) return;  // a hidden name keeps its shift: it is measured less it
+      var dx = Math.round(row.dx), dy = Math.round(row.dy), was = row.span.pmShift || [0, 0];
+      if (dx === was[0] && dy === was[1]) return;
+      row.span.style.position = "relative";
+      row.span.style.left = dx ? dx + "px" : "";
+      row.span.style.top = dy ? dy + "px" : "";
+      row.span.pmShift = [dx, dy];
     });
   };
 
