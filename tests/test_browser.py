@@ -12,6 +12,7 @@ import pytest
 import partnermap
 from partnermap import build_map, save_map, select
 from partnermap.scenes import scene
+from partnermap.theme import WebSizes
 
 pytestmark = pytest.mark.browser
 DATA = Path(__file__).parent / "data"
@@ -531,9 +532,11 @@ def test_long_popups_come_in_pages(offline_page, tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     page = offline_page.open(save_map(build_map(load(path)), tmp_path / "many.html"))
     popup = open_popup(page, "path.pm-territory.pm-partner-USA")
-    assert popup.locator("li.pm-tie").count() == 25
+    page_size = WebSizes().popup_page
+    assert popup.locator("li.pm-tie").count() == page_size
     popup.locator("button.pm-more").first.click()
-    assert popup.locator("li.pm-tie").count() == 50
+    assert popup.locator("li.pm-tie").count() == 2 * page_size
+    assert popup.locator("button.pm-more").first.inner_text().count(str(400 - 2 * page_size)) == 1
     assert offline_page.errors == []
 
 

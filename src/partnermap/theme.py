@@ -97,7 +97,9 @@ class WebSizes:
     popup_floor_height: int = 120  # ... the shortest
     popup_share: float = 0.6  # a popup's height at most this share of the map's
     popup_margin: int = 40  # popups stay this far inside each side of the map
-    popup_page: int = 25  # ties listed at a time in a popup ("more" shows the next page) ...
+    # ties listed at a time per category in a popup ("more" shows the next page): a 360 px popup
+    # shows two or three; Leaflet lays out the whole content twice on opening (#15) ...
+    popup_page: int = 10
     table_page: int = 100  # ... and rows in the table of ties
     narrow_px: int = 600  # below this width the legend starts folded and popups shrink
 
