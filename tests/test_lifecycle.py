@@ -6,9 +6,11 @@ import datetime as dt
 from functools import cmp_to_key
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from partnermap.dates import PartialDate
-from partnermap.lifecycle import latest_step, reached, status_on, step_order, steps_by
+from partnermap.dates import PartialDate, day_number
+from partnermap.lifecycle import latest_step, reached, status_changes, status_on, step_order, steps_by
 from partnermap.vocab import Status
 
 P = PartialDate.parse
@@ -157,3 +159,26 @@ def test_step_order_is_lifecycle_order_at_common_precision():
     shuffled = steps(ended="2020", in_force="2017", negotiating="2015-03", signed="2017-01-26")
     assert sorted(shuffled, key=cmp_to_key(step_order)) == list(
         steps(negotiating="2015-03", signed="2017-01-26", in_force="2017", ended="2020"))
+
+
+_DATE_TEXT = st.builds(lambda y, m, d, prec: f"{y}-{m:02d}-{d:02d}"[:(4, 7, 10)[prec]],
+                       st.integers(2019, 2021), st.integers(1, 12), st.integers(1, 28), st.integers(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([s.value for s in Status]), _DATE_TEXT, min_size=1, max_size=4),
+       st.dates(D(2019, 6, 1), D(2022, 6, 1)), st.dates(D(2018, 1, 1), D(2022, 12, 31)))
+def test_status_changes_is_status_on_day_by_day(dates, known_by, until):
+    """The browser's timeline (status_changes, in day numbers) says what status_on says on every day."""
+    tie = steps(**dates)
+    changes = status_changes(tie, known_by, until)
+    days = [n for n, _ in changes]
+    assert days == sorted(set(days)) and all(n <= day_number(until) for n in days)
+    day = D(2018, 1, 1)
+    while day <= until:
+        n = day_number(day)
+        shown = [s for c, s in changes if c <= n]
+        assert (shown[-1] if shown else None) is status_on(tie, day, known_by), day
+        day += dt.timedelta(days=11)
+    for n, status in changes:  # and on each change day itself
+        assert status is status_on(tie, D(1970, 1, 1) + dt.timedelta(days=n), known_by)

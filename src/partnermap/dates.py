@@ -15,8 +15,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache, total_ordering
 
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()  # rules.EPOCH
+EPOCH = dt.date(1970, 1, 1)  # day numbers count from here (the browser's Date epoch)
 _DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
+
+
+def day_number(day: dt.date) -> int:
+    """A day as the integer the browser compares (days since 1970-01-01)."""
+    return (day - EPOCH).days
 
 
 @total_ordering
@@ -38,7 +43,7 @@ class PartialDate:
         object.__setattr__(self, "_first", _first_day(self.year, self.month, self.day))
         object.__setattr__(self, "_last", _last_day(self.year, self.month, self.day))
         # the last day as a day number (days since 1970-01-01), what the browser compares
-        object.__setattr__(self, "last_number", self._last.toordinal() - _EPOCH_ORDINAL)
+        object.__setattr__(self, "last_number", day_number(self._last))
 
     @classmethod
     def parse(cls, text: str) -> PartialDate:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cmp_to_key
 
-from .dates import PartialDate
+from .dates import PartialDate, day_number
 from .vocab import STATUS_RANK, Status
 
 Steps = Iterable[tuple[Status, PartialDate]]
@@ -53,6 +53,29 @@ def steps_by(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> tupl
 def status_on(steps: Steps, on: dt.date, known_by: dt.date | None = None) -> Status | None:
     latest = latest_step(step for step in steps if reached(step[1], on, known_by))
     return latest[0] if latest else None
+
+
+def reached_number(date: PartialDate, known: int) -> int:
+    """The day number (``dates.day_number``) from which a step dated ``date`` is ``reached``, in a
+    file whose as-of day is day ``known``."""
+    return min(date.last_number, known)
+
+
+def status_changes(steps: Steps, known_by: dt.date, until: dt.date) -> list[tuple[int, Status]]:
+    """Each day number up to ``until`` on which a step is reached, with ``status_on`` from that day:
+    a tie's whole timeline in one pass, in the day numbers the browser compares (``payload``)."""
+    known, last = day_number(known_by), day_number(until)
+    steps = tuple(steps)
+    if len(steps) == 1:  # most ties: one step, one change
+        n = reached_number(steps[0][1], known)
+        return [(n, steps[0][0])] if n <= last else []
+    on = [(reached_number(d, known), (s, d)) for s, d in steps]
+    out = []
+    for n in sorted({r for r, _ in on}):
+        if n > last:
+            break
+        out.append((n, latest_step(step for r, step in on if r <= n)[0]))
+    return out
 
 
 def effective_steps(steps: Steps, retroactive: bool = False) -> tuple[tuple[Status, PartialDate], ...]:

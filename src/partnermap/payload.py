@@ -23,7 +23,7 @@ from .basemap import shapes as basemap_shapes
 from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
-from .lifecycle import latest_step
+from .lifecycle import reached_number, status_changes
 from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
@@ -39,23 +39,11 @@ def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
 
     Computed with the one lifecycle rule, so the browser's timeline and filters
     only look statuses up. The last entry is the status the view shows on its
-    own day (a curated status with no date included). In day numbers throughout
-    (``PartialDate.last_number``): this runs once per tie of the map.
+    own day (a curated status with no date included). In day numbers
+    (``lifecycle.status_changes``): this runs once per tie of the map.
     """
     final = day_number(final_day)
-    known = day_number(known_by)
-    steps = tie.steps
-    if len(steps) == 1:  # most ties: one step, so one change (the loop below gives the same)
-        status, date = steps[0]
-        n = min(date.last_number, known)
-        out = [[n, status]] if n <= final else []
-    else:
-        reached = [(min(d.last_number, known), (s, d)) for s, d in steps]
-        out = []
-        for n in sorted({r for r, _ in reached}):
-            if n > final:
-                break
-            out.append([n, latest_step(step for r, step in reached if r <= n)[0]])
+    out = [[n, status] for n, status in status_changes(tie.steps, known_by, final_day)]
     if not out or out[-1][1] != tie.status:
         if out and out[-1][0] == final:
             out[-1][1] = tie.status
@@ -113,9 +101,9 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                 c_note.append(t.text("note", lang) if t.note else None)
             if t.retroactive:
                 effective = dict(t.steps)
-                c_dates.append([[s, str(d), min(effective[s].last_number, known)] for s, d in t.dates])
+                c_dates.append([[s, str(d), reached_number(effective[s], known)] for s, d in t.dates])
             else:
-                c_dates.append([[s, str(d), min(d.last_number, known)] for s, d in t.dates])
+                c_dates.append([[s, str(d), reached_number(d, known)] for s, d in t.dates])
             parties = []
             for x in t.parties:
                 name = party_names.get(x)
@@ -197,7 +185,8 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         rec["shape"] = {"e": e}
         groups.append(rec)
 
-    position = {t.id: i for i, t in enumerate(t for p in dataset.partners for t in p.ties)}  # the ties' column order
+    ties, sources = _ties(dataset, lang)
+    position = {tid: i for i, tid in enumerate(ties["id"])}
     links = []
     for link in sc.links:
         rec = link.to_dict()
@@ -212,7 +201,6 @@ def payload(sc: Scene, dataset: Dataset, *, timeline: bool = False, controls: bo
         focal["shape"] = "basemap"
     else:
         focal["shape"] = {"e": encode_polygons([whole], window)[0]}
-    ties, sources = _ties(dataset, lang)
     first_year = min(d.year for t in dataset.ties for _, d in t.dates)  # the year of the earliest step
     meta = {
         "title": sc.title, "subtitle": sc.subtitle, "viewParts": list(sc.view_parts),

@@ -19,9 +19,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .dates import EPOCH, day_number  # noqa: F401  (day numbers: the browser's dates)
 from .vocab import ENTERS_INTO_FORCE, STANDING, STANDING_RANK, TERMINAL_STATUSES, Category, Status
 
-EPOCH = dt.date(1970, 1, 1)
 CATEGORY_ORDER = tuple(c.value for c in Category)
 TERMINAL = frozenset(s.value for s in TERMINAL_STATUSES)
 IN_EFFECT = frozenset({Status.IN_FORCE.value, Status.HELD.value})
@@ -29,11 +29,6 @@ TREATY_TYPES = frozenset(t.value for t in ENTERS_INTO_FORCE)
 TIER = {t.value: STANDING_RANK[s] for t, s in STANDING.items()}
 TIERS = len(STANDING_RANK)
 CONTESTED = "contested"
-
-
-def day_number(day: dt.date) -> int:
-    """A day as the integer the browser compares (days since 1970-01-01)."""
-    return (day - EPOCH).days
 
 
 def day_from_number(n: int) -> dt.date:
