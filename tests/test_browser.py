@@ -293,6 +293,8 @@ def test_phone_size_shows_the_whole_network_fits_popups_and_folds_panels(browser
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     assert "Australia" in page.locator(".leaflet-popup-content h3").inner_text()
+    for control in page.locator(".leaflet-top .leaflet-control").all():  # its heading not under a button
+        assert not overlaps(box, control.bounding_box()), control.get_attribute("class")
     assert page.pm_errors == []
     context.close()
 

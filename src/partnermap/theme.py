@@ -97,6 +97,7 @@ class WebSizes:
     popup_floor_height: int = 120  # ... the shortest
     popup_share: float = 0.6  # a popup's height at most this share of the map's
     popup_margin: int = 40  # popups stay this far inside each side of the map
+    popup_chrome_px: int = 40  # a popup's frame and tip beyond its content's height
     # ties listed at a time per category in a popup ("more" shows the next page): a 360 px popup
     # shows two or three; Leaflet lays out the whole content twice on opening (#15) ...
     popup_page: int = 10

@@ -113,14 +113,23 @@
     return box;
   }
 
-  // [topLeft, bottomRight] padding that keeps an opened popup clear of the open panels in their corners.
-  function panelPadding(pm) {
+  // [topLeft, bottomRight] padding that keeps an opened popup clear of the open panels in their
+  // corners and, when the map is tall enough for both, under the controls along its top (zoom,
+  // title, fullscreen, layers): on a phone the popup spans the width, and panned up to the top it
+  // ran under the fullscreen button, which hid its heading.
+  function panelPadding(pm, popupHeight) {
     var gap = pm.style.web.gap_px, tl = [gap, gap], br = [gap, gap];
+    var box = pm.map.getContainer(), map = box.getBoundingClientRect();
+    var top = 0;
+    Array.prototype.forEach.call(box.querySelectorAll(".leaflet-top .leaflet-control, .pm-title"), function (n) {
+      var r = n.getBoundingClientRect();
+      if (r.width && r.height < map.height / 2) top = Math.max(top, r.bottom - map.top);  // an open panel: too tall
+    });
+    if (top + gap + popupHeight + gap <= map.height) tl[1] = top + gap;
     if (pm.narrow) return [tl, br];
-    var map = pm.map.getContainer().getBoundingClientRect();
-    [pm.legendEl, pm.tableEl].forEach(function (box) {
-      if (!box || !box.open) return;
-      var r = box.getBoundingClientRect();
+    [pm.legendEl, pm.tableEl].forEach(function (panel) {
+      if (!panel || !panel.open) return;
+      var r = panel.getBoundingClientRect();
       if (!r.width) return;
       var right = r.left + r.width / 2 > map.left + map.width / 2;
       if (right) br[0] = Math.max(br[0], map.right - r.left + gap);
@@ -133,11 +142,10 @@
   // margin each side), never taller than a share of it; the content scrolls (theme web sizes).
   function open(pm, id, latlng) {
     var size = pm.map.getSize(), web = pm.style.web;
-    var pad = panelPadding(pm);
     var width = Math.max(web.popup_floor_px, Math.min(web.popup_width, size.x - 2 * web.popup_margin));
-    var popup = L.popup({ maxWidth: width, minWidth: Math.min(web.popup_min_width, width),
-                          maxHeight: Math.max(web.popup_floor_height,
-                                              Math.min(web.popup_height, Math.round(size.y * web.popup_share))),
+    var height = Math.max(web.popup_floor_height, Math.min(web.popup_height, Math.round(size.y * web.popup_share)));
+    var pad = panelPadding(pm, height + web.popup_chrome_px);
+    var popup = L.popup({ maxWidth: width, minWidth: Math.min(web.popup_min_width, width), maxHeight: height,
                           autoPanPaddingTopLeft: pad[0], autoPanPaddingBottomRight: pad[1],
                           className: "pm-popup-box" });
     if (pm.detailsLoaded) {
