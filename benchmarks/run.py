@@ -88,7 +88,7 @@ TARGETS = {
 }
 
 PACKAGES = ("partnermap", "folium", "branca", "jinja2", "geopandas", "shapely", "pyproj", "pyogrio", "pandas",
-            "numpy", "xstatic-leaflet", "click", "mapclassify", "matplotlib", "playwright")
+            "numpy", "orjson", "xstatic-leaflet", "click", "mapclassify", "matplotlib", "playwright")
 
 FLOOR_CODE = "import folium, geopandas"
 # The plain geopandas way to put the same partner geometries on a folium map.

@@ -4,7 +4,8 @@ Prints one JSON object: the seconds each stage took and the process's peak
 memory (max RSS) once it was done. ``run.py`` starts this in a new process for
 each size so imports are cold, as they are for the command line. The stages
 are the command's own calls, in its order (``cli.render``: ``select(load())``,
-``build_map``, ``save_map``):
+``build_map``, ``save_map``), in a process set up as ``cli.run`` sets up the command's
+(the cyclic collector off, folium imported without pandas):
 
 - ``import_cli``: ``partnermap.cli``, what the console script imports first;
 - ``import_render``: ``partnermap.render`` and what it pulls in (folium, ...);
@@ -26,6 +27,7 @@ A stage whose function no longer exists (the code moved on) is reported as
 
 from __future__ import annotations
 
+import gc
 import json
 import resource
 import sys
@@ -84,10 +86,14 @@ def measure(path: str | None, out: str, offline: bool = True, timeline: bool = F
     clock = time.perf_counter
     peaks: dict[str, int] = {}
     t0 = clock()
-    import partnermap.cli  # noqa: F401  - what the console script imports before any work
+    import partnermap.cli  # what the console script imports before any work
 
     t1 = clock()
     peaks["import_cli_s"] = peak_rss_bytes()
+    # as cli.run() does for the console script: the cyclic collector off, folium without pandas
+    gc.disable()
+    partnermap.cli._OWN_PROCESS = True
+    partnermap.cli._folium_without_pandas()
     from partnermap import checks, export, filters, reader, render
 
     t2 = clock()

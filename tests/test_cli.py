@@ -35,6 +35,28 @@ def test_python_dash_m(minimal_path):
     assert proc.stdout.splitlines()[0] == "4 partners, 8 ties, valid"
 
 
+def test_the_console_script_ends_its_own_process(tmp_path, minimal_path):
+    """cli.run: atexit handlers still run and output is flushed before the fast exit, exit codes
+    are kept, and folium comes without pandas (a library import of folium keeps it)."""
+    out = tmp_path / "m.html"
+    script = ("import atexit, sys; atexit.register(lambda: print('pandas', 'pandas' in sys.modules, file=sys.stderr));"
+              "from partnermap.cli import run; sys.argv = ['partnermap'] + sys.argv[1:]; run()")
+    proc = subprocess.run([sys.executable, "-c", script, "render", str(minimal_path), "-o", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1] == "pandas False"
+    assert proc.stdout.strip() == str(out) and out.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    proc = subprocess.run([sys.executable, "-c", script, "types", "--format", "json"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["category"]  # all of it, flushed
+    proc = subprocess.run([sys.executable, "-c", script, "render", str(tmp_path / "none.geojson")],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    library = "import folium.utilities as u; print(u.pd is not None)"
+    assert subprocess.run([sys.executable, "-c", "import partnermap.render; " + library], capture_output=True,
+                          text=True, check=True).stdout.strip() == "True"
+
+
 def test_validate_ok(runner, minimal_path):
     result = runner.invoke(main, ["validate", str(minimal_path)])
     assert result.exit_code == 0

@@ -26,4 +26,4 @@ def test_wheel_contains_data_and_assets(tmp_path):
     bundled = zipfile.ZipFile(wheel).read("partnermap/data/partners.geojson")
     assert bundled == (ROOT / "data" / "partners.geojson").read_bytes()
     entry = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "partnermap = partnermap.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+    assert "partnermap = partnermap.cli:run" in zipfile.ZipFile(wheel).read(entry).decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 import shapely
@@ -10,6 +11,7 @@ import shapely
 from partnermap import load, scene, select
 from partnermap.payload import payload, tie_steps
 from partnermap.rules import day_number
+from partnermap.text import page_json
 from partnermap.theme import CATEGORY_COLORS, THEMES
 from partnermap.vocab import Category
 
@@ -28,7 +30,8 @@ def decode(rings):
 
 
 def build(view, **kw):
-    return payload(scene(view, **kw), view)
+    """The payload as the browser reads it (its JSON: tuples become arrays)."""
+    return json.loads(page_json(payload(scene(view, **kw), view)))
 
 
 def D(text):

@@ -164,3 +164,9 @@ def test_clip_cuts_long_text_with_an_ellipsis():
 ])
 def test_safe_url(url, ok):
     assert text.safe_url(url) is ok
+
+
+def test_page_json_is_compact_and_writes_what_orjson_refuses():
+    assert text.page_json({"a": [1, "x<é"], "b": None}) == '{"a":[1,"x<é"],"b":null}'.encode()
+    assert json.loads(text.page_json({"n": 2**70})) == {"n": 2**70}  # over 64 bits: json writes it
+    assert text.page_json("\ud800") == b'"\\ud800"'  # a lone surrogate: an escape, as the browser reads it

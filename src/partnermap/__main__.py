@@ -1,3 +1,3 @@
-from partnermap.cli import main
+from partnermap.cli import run
 
-main()
+run()

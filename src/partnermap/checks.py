@@ -21,9 +21,9 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from .dates import PartialDate
+from .dates import PartialDate, parse_str
 from .errors import Problem, listing
-from .lifecycle import effective_steps, latest_step, status_on, step_order
+from .lifecycle import effective_steps, latest_step, step_order
 from .model import UNDATED, Dataset, Focal, Partner, Source, Tie, Translations
 from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
 from .text import safe_url
@@ -69,6 +69,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 SAFE_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}", re.ASCII)
 # The same keys as sets: the common case, an object with known keys only, is one subset test.
 _KNOWN_SETS = {kind: frozenset(keys) for kind, keys in KNOWN_KEYS.items()}
+_SOURCE_KEYS = _KNOWN_SETS["source"]
 _PLAIN_KEYS = frozenset().union(*KNOWN_KEYS.values())  # no known key is a translation (title_ja is not)
 
 
@@ -84,8 +85,14 @@ def _closure(pairs: tuple[tuple[Status, Status], ...]) -> tuple[tuple[Status, St
 
 
 _DATE_ORDER_CLOSED = _closure(DATE_ORDER)
+_ORDER_PAIRS = frozenset(_DATE_ORDER_CLOSED)
 _STATUS = {s.value: s for s in Status}
+_CATEGORIES = {c.value: c for c in Category}
+_TYPES = {t.value: t for t in TieType}
+_NATURES = {n.value: n for n in Nature}
+_GOOD_IDS: set[str] = set()  # partner ids already seen to match PARTNER_ID (the fast path's memo)
 _parse_date = PartialDate.parse
+_NO_LIMIT = 1 << 62  # a day number after any date: no as-of day to be after
 
 
 @dataclass
@@ -439,30 +446,32 @@ _SOURCES: dict[tuple, Source] = {}
 
 def _plain_source(src: dict) -> tuple | None:
     """The fields of a source that needs no message (known keys, non-empty texts, a valid date and
-    URL), in ``Source``'s order; None sends it down the path that says what is wrong."""
-    if not src.keys() <= _KNOWN_SETS["source"]:
+    URL), in ``Source``'s order; None sends it down the path that says what is wrong.
+
+    Written out field by field, not in loops: it runs for every source of every tie."""
+    if not src.keys() <= _SOURCE_KEYS:
         return None
-    values = []
-    for key in ("title", "publisher", "date"):
-        v = src.get(key)
-        if type(v) is not str or not v or v.isspace():
+    get = src.get
+    title, publisher, date_text = get("title"), get("publisher"), get("date")
+    if (type(title) is not str or type(publisher) is not str or type(date_text) is not str
+            or not title or not publisher or not date_text
+            or title.isspace() or publisher.isspace() or date_text.isspace()):
+        return None
+    author = container = locator = url = None
+    if len(src) > 3:  # any of the optional fields
+        author, container, locator, url = get("author"), get("container"), get("locator"), get("url")
+        for v in (author, container, locator, url):
+            if v is not None and (type(v) is not str or not v or v.isspace()):
+                return None
+        if url is not None and ("[" in url or not safe_url(url)):
             return None
-        values.append(v)
-    for key in ("author", "container", "locator", "url"):
-        v = src.get(key)
-        if v is not None and (type(v) is not str or not v or v.isspace()):
-            return None
-        values.append(v)
-    title, publisher, date_text, author, container, locator, url = values
     if date_text == UNDATED:
         date = None
     else:
         try:
-            date = _parse_date(date_text)
+            date = parse_str(date_text)
         except ValueError:
             return None
-    if url is not None and ("[" in url or not safe_url(url)):
-        return None
     return (title, publisher, date, author, container, locator, url)
 
 
@@ -513,16 +522,17 @@ def _dates(ctx: _Ctx, raw: Any, as_of: PartialDate | None,
 
 
 def _status_problem(status: Status, steps: tuple[tuple[Status, PartialDate], ...], as_of: PartialDate) -> str | None:
-    """Why the stored status contradicts the dated steps on the dataset's as-of day, or None."""
-    day = as_of.last_day()
-    expected = status_on(steps, day, day)
+    """Why the stored status contradicts the dated steps on the dataset's as-of day, or None.
+
+    On the as-of day every recorded step is reached (``lifecycle.reached`` with ``known_by`` that
+    day), so ``status_on`` there is the latest step's status: taken directly, once per tie."""
+    latest = steps[0] if len(steps) == 1 else latest_step(steps)
+    expected = latest[0] if latest is not None else None
     if expected is None or status is expected:
         return None
     if (status not in dict(steps) and expected not in TERMINAL_STATUSES
             and STATUS_RANK[status] > STATUS_RANK[expected]):
         return None  # a later step known to have happened on an unrecorded date
-    latest = latest_step(steps)
-    assert latest is not None
     return f"{status} contradicts the dates: the latest dated step is {latest[0]} ({latest[1]})"
 
 
@@ -557,23 +567,20 @@ def _plain_tie(raw: dict, partner_id: str, as_of: PartialDate | None, seen: dict
                 return None
             found.append((split[0], split[1], value))
         translations = tuple(sorted(found))
-    texts = []
-    for key in ("title", "summary"):
-        v = raw.get(key)
-        if type(v) is not str or not v or v.isspace():
-            return None
-        texts.append(v)
-    for key in ("note", "curation"):
-        v = raw.get(key)
+    get = raw.get
+    title, summary, note, curation = get("title"), get("summary"), get("note"), get("curation")
+    if (type(title) is not str or type(summary) is not str or not title or not summary
+            or title.isspace() or summary.isspace()):
+        return None
+    for v in (note, curation):
         if v is not None and (type(v) is not str or not v or v.isspace()):
             return None
-        texts.append(v)
-    title, summary, note, curation = texts
-    category = Category._value2member_map_.get(raw.get("category")) if type(raw.get("category")) is str else None
-    tie_type = TieType._value2member_map_.get(raw.get("type")) if type(raw.get("type")) is str else None
-    status = Status._value2member_map_.get(raw.get("status")) if type(raw.get("status")) is str else None
-    nature = raw.get("nature", _COOPERATION)
-    nature = Nature._value2member_map_.get(nature) if type(nature) is str else None
+    last_known = as_of.last_number if as_of is not None else _NO_LIMIT
+    category, tie_type, status, nature = get("category"), get("type"), get("status"), get("nature", _COOPERATION)
+    if type(category) is not str or type(tie_type) is not str or type(status) is not str or type(nature) is not str:
+        return None
+    category, tie_type = _CATEGORIES.get(category), _TYPES.get(tie_type)
+    status, nature = _STATUS.get(status), _NATURES.get(nature)
     if None in (category, tie_type, status, nature) or category not in TYPE_CATEGORIES[tie_type]:
         return None
     dates = raw.get("dates")
@@ -585,36 +592,55 @@ def _plain_tie(raw: dict, partner_id: str, as_of: PartialDate | None, seen: dict
         if step is None or type(value) is not str:
             return None
         try:
-            d = _parse_date(value)
+            d = parse_str(value)
         except ValueError:
             return None
-        if as_of is not None and d.compare(as_of) > 0:
+        if d.first_number > last_known:  # d.compare(as_of) > 0 (dates.PartialDate)
             return None
         steps.append((step, d))
     if len(steps) > 1:
-        found_steps = dict(steps)
-        for early, late in _DATE_ORDER_CLOSED:
-            if early in found_steps and late in found_steps and found_steps[early].compare(found_steps[late]) > 0:
-                return None
-        steps.sort(key=cmp_to_key(step_order))
+        # each pair of this tie's steps (usually one) against the closed order; a.compare(b) > 0
+        # is a.first_number > b.last_number (dates.PartialDate)
+        for a in steps:
+            for b in steps:
+                if (a[0], b[0]) in _ORDER_PAIRS and a[1].first_number > b[1].last_number:
+                    return None
+        if len(steps) == 2:  # what sort(key=cmp_to_key(step_order)) does with two
+            if step_order(steps[1], steps[0]) < 0:
+                steps.reverse()
+        else:
+            steps.sort(key=cmp_to_key(step_order))
     steps = tuple(steps)
-    if as_of is not None and _status_problem(status, steps, as_of) is not None:
-        return None
+    if as_of is not None:
+        latest = steps[0] if len(steps) == 1 else latest_step(steps)
+        if latest[0] is not status and _status_problem(status, steps, as_of) is not None:
+            return None
     parties = raw.get("parties")
     if parties is not None:
-        if (type(parties) is not list or not all(type(v) is str and PARTNER_ID.fullmatch(v) for v in parties)
-                or len(set(parties)) != len(parties)):
+        if type(parties) is not list:
             return None
+        for v in parties:
+            if type(v) is not str:
+                return None
+            if v not in _GOOD_IDS:  # a network names the same few hundred ids again and again
+                if not PARTNER_ID.fullmatch(v):
+                    return None
+                _GOOD_IDS.add(v)
         parties = tuple(parties)
+        if len(parties) > 1 and len(set(parties)) != len(parties):
+            return None
     sources = raw.get("sources")
     if type(sources) is not list or not sources:
         return None
     cited = []
     for src in sources:
         fields = _plain_source(src) if type(src) is dict else None
-        if fields is None or (fields[2] is not None and as_of is not None and fields[2].compare(as_of) > 0):
+        if fields is None or (fields[2] is not None and fields[2].first_number > last_known):
             return None
-        cited.append(_SOURCES.setdefault(fields, Source(*fields)))
+        source = _SOURCES.get(fields)
+        if source is None:
+            source = _SOURCES[fields] = Source(*fields)
+        cited.append(source)
     return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
                dates=steps, summary=summary, sources=tuple(cited), nature=nature, parties=parties or (), note=note,
                curation=curation, translations=translations)
@@ -899,8 +925,16 @@ def check(doc: Any, file: str, *, consume: bool = False) -> Checked:
     ``consume``: drop each feature from ``doc`` once read, so the parsed JSON and the dataset
     built from it are not both held whole (the reader's own document; at 100,000 ties the
     parsed JSON is 200 MB of Python objects)."""
-    ctx = _Ctx(file)
     _SOURCES.clear()
+    try:
+        return _check(doc, file, consume)
+    finally:  # 150,000 sources' keys: not held through the scene and payload that follow
+        _SOURCES.clear()
+        _GOOD_IDS.clear()
+
+
+def _check(doc: Any, file: str, consume: bool) -> Checked:
+    ctx = _Ctx(file)
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         ctx.add(None, "is a single Feature; a partner file is a FeatureCollection of partners")
         return Checked(None, tuple(ctx.problems), more=ctx.more)

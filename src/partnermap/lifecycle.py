@@ -64,11 +64,27 @@ def reached_number(date: PartialDate, known: int) -> int:
 def status_changes(steps: Steps, known_by: dt.date, until: dt.date) -> list[tuple[int, Status]]:
     """Each day number up to ``until`` on which a step is reached, with ``status_on`` from that day:
     a tie's whole timeline in one pass, in the day numbers the browser compares (``payload``)."""
-    known, last = day_number(known_by), day_number(until)
-    steps = tuple(steps)
+    return changes_between(tuple(steps), day_number(known_by), day_number(until))
+
+
+def changes_between(steps: tuple[tuple[Status, PartialDate], ...], known: int, last: int) -> list[tuple[int, Status]]:
+    """``status_changes`` with its days already day numbers (``known``: the as-of day, ``last``: the
+    last day shown): the payload calls it once per tie, with the two numbers computed once."""
     if len(steps) == 1:  # most ties: one step, one change
-        n = reached_number(steps[0][1], known)
+        n = steps[0][1].last_number
+        if n > known:
+            n = known
         return [(n, steps[0][0])] if n <= last else []
+    if len(steps) == 2:  # the next most common (signed, then in force): the general loop, unrolled
+        a, b = steps
+        ra, rb = min(a[1].last_number, known), min(b[1].last_number, known)
+        both = latest_step(steps)[0]
+        if ra == rb:
+            return [(ra, both)] if ra <= last else []
+        first, n1, n2 = (a, ra, rb) if ra < rb else (b, rb, ra)
+        if n1 > last:
+            return []
+        return [(n1, first[0]), (n2, both)] if n2 <= last else [(n1, first[0])]
     on = [(reached_number(d, known), (s, d)) for s, d in steps]
     out = []
     for n in sorted({r for r, _ in on}):

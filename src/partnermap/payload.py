@@ -23,13 +23,13 @@ from .basemap import shapes as basemap_shapes
 from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
-from .lifecycle import reached_number, status_changes
-from .model import Dataset, Partner, Source, Tie
+from .lifecycle import changes_between, reached_number
+from .model import UNDATED, Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
 from .territory import focal_shape
 from .theme import GROUPING_STYLES, LABEL_SHIFTS, Theme, get_theme
-from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Nature
+from .vocab import ACTIVE_STATUSES, TERMINAL_STATUSES, Nature, Status
 
 WORD_SECTIONS = ("category", "type", "status", "kind", "standing", "ui")
 
@@ -42,20 +42,28 @@ def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
     own day (a curated status with no date included). In day numbers
     (``lifecycle.status_changes``): this runs once per tie of the map.
     """
-    final = day_number(final_day)
-    out = [[n, status] for n, status in status_changes(tie.steps, known_by, final_day)]
+    return [list(step) for step in _steps(tie, day_number(known_by), day_number(final_day))]
+
+
+def _steps(tie: Tie, known: int, final: int) -> tuple[tuple[int, Status], ...]:
+    """``tie_steps`` with the days as day numbers (computed once for all the ties), in tuples:
+    JSON writes them as arrays alike, and 100,000 ties' steps take 5 MB less than in lists."""
+    out = changes_between(tie.steps, known, final)
     if not out or out[-1][1] != tie.status:
         if out and out[-1][0] == final:
-            out[-1][1] = tie.status
+            out[-1] = (final, tie.status)
         else:
-            out.append([final, tie.status])
-    return out
+            out.append((final, tie.status))
+    return tuple(out)
 
 
 def _source_record(s: Source) -> dict:
-    return {k: v for k, v in (("title", s.title), ("publisher", s.publisher), ("date", s.date_text),
-                              ("author", s.author), ("container", s.container), ("locator", s.locator),
-                              ("url", s.url)) if v is not None}
+    """A source as the browser reads it: the fields it has, in ``Source``'s order."""
+    rec = {"title": s.title, "publisher": s.publisher, "date": s.date.iso if s.date is not None else UNDATED}
+    for key, value in (("author", s.author), ("container", s.container), ("locator", s.locator), ("url", s.url)):
+        if value is not None:
+            rec[key] = value
+    return rec
 
 
 def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:
@@ -67,7 +75,7 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
     """The ties in columns, and the distinct sources they cite (each once)."""
     known_by = dataset.as_of.last_day()
     known = day_number(known_by)
-    final = dataset.shown_date
+    final_number = day_number(dataset.shown_date)
     by_id = {p.id: p for p in dataset.partners}
     source_index: dict[Source, int] = {}
     sources: list[dict] = []
@@ -89,7 +97,7 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
             c_category.append(t.category)
             c_type.append(t.type)
             c_friction.append(1 if t.nature is friction else 0)
-            c_steps.append(tie_steps(t, known_by, final))
+            c_steps.append(_steps(t, known, final_number))
             c_change.append(t.change)
             if lang == "en" or not t.translations:
                 c_title.append(t.title)
@@ -99,18 +107,20 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                 c_title.append(t.text("title", lang))
                 c_summary.append(t.text("summary", lang))
                 c_note.append(t.text("note", lang) if t.note else None)
+            # Tuples, not lists, from here on: the same JSON, less memory (100,000 ties: 16 MB at the peak).
             if t.retroactive:
                 effective = dict(t.steps)
-                c_dates.append([[s, str(d), reached_number(effective[s], known)] for s, d in t.dates])
-            else:
-                c_dates.append([[s, str(d), reached_number(d, known)] for s, d in t.dates])
+                c_dates.append(tuple((s, str(d), reached_number(effective[s], known)) for s, d in t.dates))
+            else:  # reached_number, inline: min(d.last_number, known)
+                c_dates.append(tuple([(s, d.iso, d.last_number if d.last_number < known else known)
+                                      for s, d in t.dates]))
             parties = []
             for x in t.parties:
                 name = party_names.get(x)
                 if name is None:
                     name = party_names[x] = _party_name(x, by_id, lang)
                 parties.append(name)
-            c_parties.append(parties)
+            c_parties.append(tuple(parties))
             refs = []
             for s in t.sources:
                 i = source_index.get(s)
@@ -118,7 +128,7 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                     i = source_index[s] = len(sources)
                     sources.append(_source_record(s))
                 refs.append(i)
-            c_sources.append(refs)
+            c_sources.append(tuple(refs))
     return cols, sources
 
 

@@ -43,11 +43,15 @@ def _reject_constant(name: str) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r} in one object")
-        obj[key] = value
+    """The object, or an error naming a key it gives twice. ``dict()`` in C, then one length
+    comparison: a Python loop over every member was a third of parsing 100,000 ties."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r} in one object")
+            seen.add(key)
     return obj
 
 
@@ -152,17 +156,12 @@ def _parse(held: list[bytes], name: str) -> Any:
         raise ValidationError([Problem(name, bad)]) from None
     if not text or text.isspace():  # (not strip(): that copies the whole text)
         raise ValidationError([Problem(name, "file is empty")])
-    # Upper bounds first (brackets and commas inside strings count too): cheap, and they cap what
-    # the exact count below may cost.
-    if raw.count(b"[") + raw.count(b"{") > MAX_CONTAINERS or raw.count(b",") > MAX_VALUES:
-        containers, values, depth = structure(raw)
-        if containers > MAX_CONTAINERS:
-            raise ValidationError([Problem(name, f"holds {containers:,} arrays and objects; the limit is "
-                                                 f"{MAX_CONTAINERS:,} (a partner file needs far fewer)")])
-        if values > MAX_VALUES:
-            raise ValidationError([Problem(name, f"holds {values:,} values; the limit is {MAX_VALUES:,}")])
-    else:
-        depth = structure(raw)[2]
+    containers, values, depth = structure(raw)  # outside strings, in one pass over the bytes
+    if containers > MAX_CONTAINERS:
+        raise ValidationError([Problem(name, f"holds {containers:,} arrays and objects; the limit is "
+                                             f"{MAX_CONTAINERS:,} (a partner file needs far fewer)")])
+    if values > MAX_VALUES:
+        raise ValidationError([Problem(name, f"holds {values:,} values; the limit is {MAX_VALUES:,}")])
     if depth > MAX_DEPTH:
         raise ValidationError([Problem(name, f"JSON nested deeper than {MAX_DEPTH} levels")])
     del raw

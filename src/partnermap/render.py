@@ -31,7 +31,7 @@ from .i18n import words
 from .model import Dataset
 from .payload import payload
 from .scenes import scene
-from .text import check_text, html_attr, script_json, script_safe
+from .text import check_text, html_attr, page_json, script_json, script_safe
 
 LEAFLET_VERSION = "1.9.3"
 LEAFLET_CDN = f"https://cdn.jsdelivr.net/npm/leaflet@{LEAFLET_VERSION}/dist"
@@ -160,26 +160,25 @@ def plain_json(data: dict, over: int | None = None) -> str | None:
     """The payload as script-safe JSON, or None when its JSON is bigger than ``over`` bytes
     (``PACK_OVER``): then it is packed (``pack``). Stops writing as soon as it knows."""
     over = PACK_OVER if over is None else over
-    head: list[str] = []
+    head: list[bytes] = []
     size = 0
     for piece in json_pieces(data):
         head.append(piece)
         size += len(piece)
         if size > over:
             return None
-    return script_safe("".join(head))
+    return script_safe(b"".join(head).decode("utf-8"))
 
 
 def pack(data: dict) -> str:
     """The payload deflated and base64-encoded, as a JSON string literal for the page.
 
-    The JSON is written piece by piece (``json_pieces``: the same text as one ``json.dumps``) and
-    fed to the compressor as it comes, so a 55 MB document never sits in memory whole, let alone
-    twice (the encoder's own buffers)."""
+    The JSON is written piece by piece (``json_pieces``: the same bytes as one ``page_json``) and
+    fed to the compressor as it comes, so a 55 MB document never sits in memory whole."""
     import zlib
 
     deflate = zlib.compressobj(PACK_LEVEL)
-    out = [deflate.compress(piece.encode("utf-8")) for piece in json_pieces(data)]
+    out = [deflate.compress(piece) for piece in json_pieces(data)]
     out.append(deflate.flush())
     return f'"{base64.b64encode(b"".join(out)).decode("ascii")}"'
 
@@ -188,24 +187,22 @@ PIECE_ITEMS = 5_000  # a long list (a column of 100,000 ties) is written this ma
 
 
 def json_pieces(value, depth: int = 2):
-    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` as a stream of pieces:
-    dicts are opened ``depth`` levels down (the payload's sections, then the ties' columns), long
-    lists ``PIECE_ITEMS`` items at a time, so no piece is more than a few MB."""
-    import json
-
+    """``text.page_json(value)`` as a stream of byte pieces: dicts are opened ``depth`` levels
+    down (the payload's sections, then the ties' columns), long lists ``PIECE_ITEMS`` items at a
+    time, so no piece is more than a few MB."""
     if depth and isinstance(value, dict):
-        yield "{"
+        yield b"{"
         for i, (key, item) in enumerate(value.items()):
-            yield ("," if i else "") + json.dumps(str(key), ensure_ascii=False) + ":"
+            yield (b"," if i else b"") + page_json(str(key)) + b":"
             yield from json_pieces(item, depth - 1)
-        yield "}"
+        yield b"}"
     elif isinstance(value, list) and len(value) > PIECE_ITEMS:
         for start in range(0, len(value), PIECE_ITEMS):
-            text = json.dumps(value[start:start + PIECE_ITEMS], ensure_ascii=False, separators=(",", ":"))
-            yield ("[" if start == 0 else ",") + text[1:-1]
-        yield "]"
+            text = page_json(value[start:start + PIECE_ITEMS])
+            yield (b"[" if start == 0 else b",") + text[1:-1]
+        yield b"]"
     else:
-        yield json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        yield page_json(value)
 
 
 def _head_assets(offline: bool, offline_message: str = "", story: bool = False) -> str:

@@ -25,6 +25,7 @@ from .vocab import ENTERS_INTO_FORCE, STANDING, STANDING_RANK, TERMINAL_STATUSES
 CATEGORY_ORDER = tuple(c.value for c in Category)
 TERMINAL = frozenset(s.value for s in TERMINAL_STATUSES)
 IN_EFFECT = frozenset({Status.IN_FORCE.value, Status.HELD.value})
+_SIGNED = Status.SIGNED.value  # a plain str: the enum property costs more than the comparison
 TREATY_TYPES = frozenset(t.value for t in ENTERS_INTO_FORCE)
 TIER = {t.value: STANDING_RANK[s] for t, s in STANDING.items()}
 TIERS = len(STANDING_RANK)
@@ -58,7 +59,7 @@ def status_at(steps: Sequence[Sequence], day: int) -> str | None:
 
 def in_effect(tie_type: str, status: str | None) -> bool:
     """In force or held; or signed, for a kind of tie that never has to enter into force (a declaration)."""
-    return status in IN_EFFECT or (status == Status.SIGNED.value and tie_type not in TREATY_TYPES)
+    return status in IN_EFFECT or (status == _SIGNED and tie_type not in TREATY_TYPES)
 
 
 def is_live(status: str | None) -> bool:

