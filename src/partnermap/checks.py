@@ -611,10 +611,8 @@ def _plain_tie(raw: dict, partner_id: str, as_of: PartialDate | None, seen: dict
         else:
             steps.sort(key=cmp_to_key(step_order))
     steps = tuple(steps)
-    if as_of is not None:
-        latest = steps[0] if len(steps) == 1 else latest_step(steps)
-        if latest[0] is not status and _status_problem(status, steps, as_of) is not None:
-            return None
+    if as_of is not None and _status_problem(status, steps, as_of) is not None:
+        return None
     parties = raw.get("parties")
     if parties is not None:
         if type(parties) is not list:

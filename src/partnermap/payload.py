@@ -24,7 +24,7 @@ from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
 from .lifecycle import changes_between, reached_number
-from .model import UNDATED, Dataset, Partner, Source, Tie
+from .model import Dataset, Partner, Source, Tie
 from .rules import day_number, tables
 from .scenes import Scene, legend_catalog, view_parts
 from .territory import focal_shape
@@ -59,7 +59,7 @@ def _steps(tie: Tie, known: int, final: int) -> tuple[tuple[int, Status], ...]:
 
 def _source_record(s: Source) -> dict:
     """A source as the browser reads it: the fields it has, in ``Source``'s order."""
-    rec = {"title": s.title, "publisher": s.publisher, "date": s.date.iso if s.date is not None else UNDATED}
+    rec = {"title": s.title, "publisher": s.publisher, "date": s.date_text}
     for key, value in (("author", s.author), ("container", s.container), ("locator", s.locator), ("url", s.url)):
         if value is not None:
             rec[key] = value
