@@ -7,7 +7,18 @@ import itertools
 import pytest
 from shapely.geometry import MultiPolygon, Polygon
 
-from partnermap.geo import Window, bow, cut_to_window, great_circle, label_point
+from partnermap.geo import (
+    ALPHABET,
+    SCALE,
+    Window,
+    bow,
+    cut_to_window,
+    decode_ring,
+    encode_lines,
+    encode_polygons,
+    great_circle,
+    label_point,
+)
 
 TOKYO, WASHINGTON, LONDON, SUVA = (139.69, 35.69), (-77.04, 38.90), (-0.13, 51.51), (178.44, -18.14)
 
@@ -69,3 +80,45 @@ def test_a_part_spanning_the_globe_is_cut_at_the_window_edge():
     xs = [x for g in moved.geoms for x, _ in g.exterior.coords]
     assert min(xs) == pytest.approx(-40) and max(xs) == pytest.approx(320)
     assert moved.area == pytest.approx(antarctica.area)
+
+
+# ---- the browser's coordinate strings (geo.encode_*, decode.js) ----------------------------
+
+def test_encoded_rings_round_trip_to_hundredths():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    coord = st.tuples(st.floats(-540, 540, allow_nan=False), st.floats(-90, 90, allow_nan=False))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.lists(coord, min_size=1, max_size=40), min_size=1, max_size=6))
+    def check(pieces):
+        encoded = encode_lines(pieces)
+        assert len(encoded) == len(pieces)
+        for text, piece in zip(encoded, pieces, strict=True):
+            assert set(text) <= set(ALPHABET)  # nothing JSON or HTML would escape
+            decoded = decode_ring(text)
+            assert len(decoded) == len(piece)
+            for (x, y), (lon, lat) in zip(decoded, piece, strict=True):
+                assert (round(x * SCALE), round(y * SCALE)) == (round(lon * SCALE), round(lat * SCALE))
+
+    check()
+
+
+def test_encoded_polygons_keep_parts_and_rings():
+    square = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)], [[(0.2, 0.2), (0.4, 0.2), (0.4, 0.4)]])
+    two = MultiPolygon([square, Polygon([(10, 10), (11, 10), (11, 11)])])
+    (first,), (a, b) = encode_polygons([square, two], Window.centred_on(0))
+    assert [len(decode_ring(r)) for r in first] == [5, 4]  # shell and hole, closed
+    assert decode_ring(b[0])[0] == (10.0, 10.0) and len(a) == 2
+
+
+def test_a_difference_too_large_to_encode_is_refused_not_wrapped():
+    with pytest.raises(ValueError, match="too large"):
+        encode_lines([[(0.0, 0.0), (6_000_000.0, 0.0)]])
+
+
+def test_a_malformed_ring_is_refused():
+    for bad in ("g", "A", "A!"):  # mid-value, half a coordinate, a letter outside the alphabet
+        with pytest.raises(ValueError):
+            decode_ring(bad)

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from partnermap import load, scene, select
+from partnermap.geo import decode_ring
 from partnermap.payload import payload, tie_steps
 from partnermap.rules import day_number
 from partnermap.text import page_json
@@ -17,16 +18,8 @@ from partnermap.vocab import Category
 
 
 def decode(rings):
-    """The browser's decoding of geo.encode_* (integer deltas in hundredths of a degree), as [lon, lat]."""
-    out = []
-    for ring in rings:
-        x = y = 0
-        points = []
-        for dx, dy in zip(ring[::2], ring[1::2], strict=True):
-            x, y = x + dx, y + dy
-            points.append([x / 100, y / 100])
-        out.append(points)
-    return out
+    """The browser's decoding of geo.encode_* (decode.js; geo.decode_ring its reference), as [lon, lat]."""
+    return [[list(p) for p in decode_ring(ring)] for ring in rings]
 
 
 def build(view, **kw):
@@ -84,6 +77,17 @@ def test_links_end_on_partner_anchor_in_window(minimal):
     link = next(lk for lk in data["links"] if lk["partner"] == "USA")
     assert decode(link["path"]["e"])[-1][-1] == pytest.approx(usa["anchor"], abs=0.006)
     assert usa["anchor"][0] > 180  # drawn east of Japan, across the Pacific
+
+
+def test_a_source_is_an_array_in_citation_order_without_trailing_nulls():
+    from partnermap.dates import parse_str
+    from partnermap.model import Source
+    from partnermap.payload import _source_record
+
+    full = Source("T", "P", parse_str("2024-05"), author="A", container="C", locator="L", url="https://x.org/")
+    assert _source_record(full) == ("T", "P", "2024-05", "A", "C", "L", "https://x.org/")
+    assert _source_record(Source("T", "P", None, locator="p. 4")) == ("T", "P", "n.d.", None, None, "p. 4")
+    assert _source_record(Source("T", "P", parse_str("2024"))) == ("T", "P", "2024")
 
 
 def test_sources_are_sent_once(bundled_payload):

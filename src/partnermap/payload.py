@@ -57,13 +57,15 @@ def _steps(tie: Tie, known: int, final: int) -> tuple[tuple[int, Status], ...]:
     return tuple(out)
 
 
-def _source_record(s: Source) -> dict:
-    """A source as the browser reads it: the fields it has, in ``Source``'s order."""
-    rec = {"title": s.title, "publisher": s.publisher, "date": s.date_text}
-    for key, value in (("author", s.author), ("container", s.container), ("locator", s.locator), ("url", s.url)):
-        if value is not None:
-            rec[key] = value
-    return rec
+def _source_record(s: Source) -> tuple:
+    """A source as the browser reads it (popup.js ``citation``): ``[title, publisher, date, author,
+    container, locator, url]``, trailing nulls dropped. An array, not an object: 150,000 sources
+    were 22 MB of dicts at the peak of a 100,000-tie render, and 5 MB of repeated keys in its JSON."""
+    rec = (s.title, s.publisher, s.date_text, s.author, s.container, s.locator, s.url)
+    end = 7
+    while rec[end - 1] is None:
+        end -= 1
+    return rec if end == 7 else rec[:end]
 
 
 def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:

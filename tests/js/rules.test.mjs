@@ -93,8 +93,16 @@ test("statusAt takes the latest step reached, null before the first", () => {
   assert.equal(R.statusAt(steps, 99), "ended");
 });
 
-test("decodeRing: integer deltas in 1/scale degrees to [lat, lng]", () => {
-  const plain = (v) => JSON.parse(JSON.stringify(v));  // arrays made in the vm's realm
-  assert.deepEqual(plain(PM.decode.decodeRing([100, 200, 50, -100], 100)), [[2, 1], [1, 1.5]]);
-  assert.deepEqual(plain(PM.decode.decodeLines({ e: [[0, 0, 100, 100]] }, 100)), [[[0, 0], [1, 1]]]);
+for (const c of vectors.coordinates) {
+  test(`decodeRing: ${c.name}`, () => {
+    const plain = (v) => JSON.parse(JSON.stringify(v));  // arrays made in the vm's realm
+    assert.deepEqual(plain(PM.decode.decodeRing(c.text, c.scale)), c.lonlat.map(([x, y]) => [y, x]));
+  });
+}
+
+test("decodeLines and decodePolygons: a ring a string; a malformed one is refused", () => {
+  const plain = (v) => JSON.parse(JSON.stringify(v));
+  assert.deepEqual(plain(PM.decode.decodeLines({ e: ["AACCCC"] }, 100)), [[[0, 0], [0.01, 0.01], [0.02, 0.02]]]);
+  assert.deepEqual(plain(PM.decode.decodePolygons({ e: [["AA", "CC"]] }, 100)), [[[[0, 0]], [[0.01, 0.01]]]]);
+  for (const bad of ["g", "A", "A!"]) assert.throws(() => PM.decode.decodeRing(bad, 100), /not an encoded ring/);
 });

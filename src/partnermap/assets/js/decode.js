@@ -1,11 +1,31 @@
-/* partnermap decode: the payload's integer delta-encoded coordinates (geo.py) to Leaflet latlngs.
- * A ring arrives as [x0, y0, dx1, dy1, ...] in 1/scale degrees; pure functions (node-tested). */
+/* partnermap decode: the payload's encoded coordinates (geo.py) to Leaflet latlngs.
+ * A ring arrives as one string: the differences x0, y0, dx1, dy1, ... in 1/scale degrees as
+ * zigzag varints, 5 bits a character from a base64url alphabet (32 added while more follow).
+ * decodeRing is the twin of geo.decode_ring (shared vectors); pure functions (node-tested). */
 (function (PM) {
   "use strict";
 
-  function decodeRing(a, scale) {
-    var out = new Array(a.length / 2), x = 0, y = 0;
-    for (var i = 0, j = 0; i < a.length; i += 2, j++) { x += a[i]; y += a[i + 1]; out[j] = [y / scale, x / scale]; }
+  var ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var d = 0; d < 64; d++) DIGIT[ALPHABET.charCodeAt(d)] = d;
+
+  // The encoded values of a string, in order (signed integers).
+  function values(s) {
+    var out = [], v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var b = DIGIT[s.charCodeAt(i) & 127];
+      if (b < 0) throw new Error("not an encoded ring: bad character at " + i);
+      v += (b & 31) * Math.pow(2, shift);  // up to 30 bits: arithmetic, not 32-bit shifts
+      shift += 5;
+      if (b < 32) { out.push(v % 2 ? -(v - 1) / 2 - 1 : v / 2); v = 0; shift = 0; }
+    }
+    if (shift || out.length % 2) throw new Error("not an encoded ring: it ends mid-coordinate");
+    return out;
+  }
+
+  function decodeRing(s, scale) {
+    var v = values(s), out = new Array(v.length / 2), x = 0, y = 0;
+    for (var i = 0, j = 0; i < v.length; i += 2, j++) { x += v[i]; y += v[i + 1]; out[j] = [y / scale, x / scale]; }
     return out;
   }
 
@@ -53,6 +73,6 @@
     }, pm.map.getContainer());
   }
 
-  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack,
+  PM.decode = { values: values, decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack,
                 details: details };
 })((function (root) { return root.partnermap || (root.partnermap = {}); })(typeof window !== "undefined" ? window : globalThis));

@@ -33,10 +33,12 @@
       .map(function (d) { return (w.status[d[0]] || d[0]) + " " + d[1]; }).join("; ");
   }
 
+  // A source arrives as [title, publisher, date, author, container, locator, url] (payload.py
+  // _source_record), trailing nulls dropped.
   function citation(pm, s) {
     var item = el("li");
-    var cite = [s.author, s.title, s.container, s.publisher, s.date].filter(Boolean).join(", ");
-    var url = dom.safeUrl(s.url);
+    var cite = [s[3], s[0], s[4], s[1], s[2]].filter(Boolean).join(", ");
+    var url = dom.safeUrl(s[6]);
     if (url) {
       var a = el("a", null, cite);
       a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
@@ -44,7 +46,7 @@
     } else {
       item.appendChild(document.createTextNode(cite));
     }
-    if (s.locator) item.appendChild(el("span", "pm-locator", " [" + s.locator + "]"));
+    if (s[5]) item.appendChild(el("span", "pm-locator", " [" + s[5] + "]"));
     return item;
   }
 
