@@ -17,7 +17,8 @@ are the command's own calls, in its order (``cli.render``: ``select(load())``,
 - ``payload``: ``payload.payload`` (the browser's columns and encoded shapes);
 - ``pack``: ``render.plain_json`` and ``render.pack`` (JSON, and for a big payload deflate + base64);
 - ``folium``: the rest of ``build_map`` (the folium frame, assets);
-- ``to_html``: ``render.to_html``; ``write``: ``export.write_text``.
+- ``to_html``: ``render.page_pieces`` (the page around the payload, as ``export.save_map``
+  writes it); ``write``: ``export.write_pieces``.
 
 A stage whose function no longer exists (the code moved on) is reported as
 ``null`` rather than failing the benchmark.
@@ -109,10 +110,10 @@ def measure(path: str | None, out: str, offline: bool = True, timeline: bool = F
     m = render.build_map(view, offline=offline, timeline=timeline)
     t5 = clock()
     peaks["folium_s"] = peak_rss_bytes()
-    html = render.to_html(m)
+    pieces = render.page_pieces(m)
     t6 = clock()
     peaks["to_html_s"] = peak_rss_bytes()
-    export.write_text(out, html)
+    export.write_pieces(out, pieces)
     t7 = clock()
     peaks["write_s"] = peak_rss_bytes()
 

@@ -54,6 +54,8 @@ def test_plain_path_agrees_with_the_reporting_path(partner, raw):
     plain, reported, ctx = _both(raw, partner if isinstance(partner, str) else "X")
     if plain is not None:
         assert ctx.problems == [] and plain == reported
+        # the sources' hashes too (the plain path passes them in, model.quick_constructor)
+        assert [hash(s) for s in plain.sources] == [hash(s) for s in reported.sources]
     elif not ctx.problems and reported is not None:
         # only what the plain path leaves out on purpose may take the reporting path with no problem
         assert "retroactive" in raw or not raw.get("sources") or any(
@@ -98,3 +100,5 @@ def test_generated_ties_agree(mutations):
     plain, reported, ctx = _both(raw)
     if plain is not None:
         assert ctx.problems == [] and plain == reported
+        # the sources' hashes too (the plain path passes them in, model.quick_constructor)
+        assert [hash(s) for s in plain.sources] == [hash(s) for s in reported.sources]

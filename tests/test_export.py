@@ -198,3 +198,23 @@ def test_write_accepts_a_str_path(tmp_path):
     result = write_text(str(tmp_path / "s.html"), "ok")
     assert result == tmp_path / "s.html"
     assert result.read_text() == "ok"
+
+
+def test_write_pieces_writes_text_and_bytes_in_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(export, "_SLICE", 4)  # text encoded a few characters at a time
+    target = tmp_path / "page.html"
+    export.write_pieces(target, ["<p>日本語の", b"QUJD", "テキスト</p>", ""])
+    assert target.read_bytes() == "<p>日本語のQUJDテキスト</p>".encode()
+
+
+def test_a_failing_piece_leaves_the_old_file(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("old", encoding="utf-8")
+
+    def pieces():
+        yield "new start"
+        raise UsageError("stopped half way")
+
+    with pytest.raises(UsageError):
+        export.write_pieces(target, pieces())
+    assert target.read_text(encoding="utf-8") == "old" and os.listdir(tmp_path) == ["page.html"]

@@ -47,6 +47,41 @@ def test_tie_steps_follow_the_lifecycle_rule(minimal):
     assert steps["QUAD-OLD"] == [[D("2007-05-31"), "held"], [D("2008-02-29"), "ended"]]
 
 
+def test_a_one_step_tie_takes_the_short_way_to_the_same_steps(minimal):
+    """payload._steps has a fast path for one dated step; it must give what the general way gives
+    (lifecycle.changes_between, then the status shown as the last entry) on every day and status."""
+    import dataclasses
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from partnermap.dates import PartialDate
+    from partnermap.lifecycle import changes_between
+    from partnermap.payload import _steps
+    from partnermap.vocab import Status
+
+    def general(tie, known, final):
+        out = changes_between(tie.steps, known, final)
+        if not out or out[-1][1] != tie.status:
+            if out and out[-1][0] == final:
+                out[-1] = (final, tie.status)
+            else:
+                out.append((final, tie.status))
+        return tuple(out)
+
+    base = minimal.partner("AUS").ties[0]
+    dates = st.sampled_from(["2020", "2020-06", "2020-06-15", "2021-01-01", "2019-12-31"]).map(PartialDate.parse)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(list(Status)), st.sampled_from(list(Status)), dates,
+           st.integers(D("2019-12-01"), D("2021-02-01")), st.integers(D("2019-12-01"), D("2021-02-01")))
+    def check(step, status, date, known, final):
+        tie = dataclasses.replace(base, dates=((step, date),), status=status)
+        assert _steps(tie, known, final) == general(tie, known, final)
+
+    check()
+
+
 def test_a_curated_status_with_no_date_is_the_last_step(minimal):
     tie = minimal.partner("AUS").ties[0]
     import dataclasses
@@ -61,7 +96,7 @@ def test_snapshot_payload_carries_view_date(minimal):
     ties = data["ties"]
     i = ties["id"].index("GBR-RAA")
     assert ties["steps"][i][-1][1] == "signed"
-    assert [d[:2] for d in ties["dates"][i]] == [["signed", "2023-01-11"]]
+    assert ties["dates"][i] == ["signed", "2023-01-11", D("2023-01-11")]  # flat: status, date, day reached
 
 
 def test_security_and_economic_links_do_not_overlap(minimal):

@@ -132,3 +132,27 @@ def test_byte_identical_across_processes(tmp_path, minimal_path):
                        check=True, env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}, capture_output=True)
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_the_page_in_pieces_is_the_page(minimal, monkeypatch, packed):
+    """save_map writes render.page_pieces one after the other: the same document as to_html and
+    folium's own rendering, with the payload (packed: base64 bytes) spliced in where it goes."""
+    from partnermap import render
+
+    if packed:
+        monkeypatch.setattr(render, "PACK_OVER", 0)
+    m = build_map(minimal)
+    pieces = render.page_pieces(m)
+    joined = "".join(p if isinstance(p, str) else p.decode("ascii") for p in pieces)
+    assert joined == to_html(m) == m.get_root().render()
+    assert len(pieces) == (5 if packed else 3) and all(isinstance(p, bytes) for p in pieces[1::2]) is packed
+
+
+def test_a_title_cannot_forge_the_mark_where_the_payload_goes(minimal):
+    from partnermap import render
+
+    forged = "pm-00000000000000000000000000000000-0-0 \x00pm0.0\x00"
+    m = build_map(minimal, title=forged)
+    pieces = render.page_pieces(m)
+    assert len(pieces) == 3 and m.get_root().render() == "".join(pieces)

@@ -24,7 +24,7 @@ from shapely.geometry.polygon import orient
 from .dates import PartialDate, parse_str
 from .errors import Problem, listing
 from .lifecycle import effective_steps, latest_step, step_order
-from .model import UNDATED, Dataset, Focal, Partner, Source, Tie, Translations
+from .model import UNDATED, Dataset, Focal, Partner, Source, Tie, Translations, quick_constructor
 from .territory import OVERLAP_WARN, far_from, state_parts, union_parts
 from .text import safe_url
 from .vocab import (
@@ -636,12 +636,16 @@ def _plain_tie(raw: dict, partner_id: str, as_of: PartialDate | None, seen: dict
         if fields is None or (fields[2] is not None and fields[2].first_number > last_known):
             return None
         source = _SOURCES.get(fields)
-        if source is None:
-            source = _SOURCES[fields] = Source(*fields)
+        if source is None:  # Source(*fields), whose hash is the hash of its fields in this order
+            source = _SOURCES[fields] = _new_source(*fields, hash(fields))
         cited.append(source)
-    return Tie(id=tie_id, partner=partner_id, title=title, category=category, type=tie_type, status=status,
-               dates=steps, summary=summary, sources=tuple(cited), nature=nature, parties=parties or (), note=note,
-               curation=curation, translations=translations)
+    # Tie(...) with every field in order (model.quick_constructor): retroactive False, change None
+    return _new_tie(tie_id, partner_id, title, category, tie_type, status, steps, summary, tuple(cited), nature,
+                    parties or (), note, curation, False, translations, None)
+
+
+_new_source = quick_constructor(Source)
+_new_tie = quick_constructor(Tie)
 
 
 _COOPERATION = Nature.COOPERATION.value

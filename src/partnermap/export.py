@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageError
@@ -87,6 +88,15 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     works), then ``os.replace`` puts it in place; on any failure, interrupt, SIGTERM or SIGHUP
     the temporary file is removed and the previous file is untouched.
     """
+    return write_pieces(path, (data,))
+
+
+_SLICE = 1 << 20  # characters of a text piece encoded at a time
+
+
+def write_pieces(path: str | os.PathLike[str], pieces: Iterable[str | bytes]) -> Path:
+    """``write_bytes`` of a document given in pieces (``render.page_pieces``), one after the other:
+    text is encoded to UTF-8 a slice at a time, so the document is never held whole as bytes."""
     target = check_target(path)
     with _signals_unwind():  # from before the temp file exists until it is renamed or removed
         try:
@@ -96,7 +106,12 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             raise UsageError(f"{target}: cannot write here ({exc.strerror})") from None
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for piece in pieces:
+                    if isinstance(piece, str):
+                        for start in range(0, len(piece), _SLICE):
+                            fh.write(piece[start:start + _SLICE].encode("utf-8"))
+                    else:
+                        fh.write(piece)
             os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
         except BaseException as exc:  # includes KeyboardInterrupt and SIGTERM: never leave the temp file
@@ -114,9 +129,9 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 def save_map(m, path: str | os.PathLike[str]) -> Path:
     """Render a map from ``build_map`` completely, then write it atomically."""
-    from .render import to_html
+    from .render import page_pieces
 
-    return write_text(path, to_html(m))
+    return write_pieces(path, page_pieces(m))
 
 
 def save_static(dataset, path: str | os.PathLike[str], **options) -> Path:
@@ -194,8 +209,9 @@ def save_story(story_path: str | os.PathLike[str], path: str | os.PathLike[str],
         story, dataset, steps = load_story(story_path, lang=lang, theme=theme or "presentation")
         return write_bytes(path, build_story_deck(story, dataset, steps, lang=lang, theme=theme or "presentation",
                                                   dpi=dpi, progress=progress))
-    from .render import build_story, to_html
+    from .render import build_story, page_pieces
 
     story, dataset, steps = load_story(story_path, lang=lang, theme=theme)
     chosen = theme or story.theme or "light"
-    return write_text(path, to_html(build_story(story, dataset, steps, lang=lang, theme=chosen, offline=offline)))
+    return write_pieces(path, page_pieces(build_story(story, dataset, steps, lang=lang, theme=chosen,
+                                                      offline=offline)))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 from .dates import PartialDate
 from .lifecycle import effective_steps
@@ -47,6 +48,25 @@ class _Translatable:
     @property
     def languages(self) -> frozenset[str]:
         return frozenset(lg for _, lg, _ in self.translations)
+
+
+def quick_constructor(cls: type) -> Callable[..., Any]:
+    """A positional constructor for a frozen, slotted dataclass ``cls`` that takes every field
+    (``init=False`` ones too) and sets each slot through its descriptor.
+
+    The generated ``__init__`` of a frozen dataclass goes through ``object.__setattr__`` once a
+    field: twice the time. Loading 100,000 ties builds 100,000 ties and 150,000 sources, so the
+    checks' fast path uses this (0.3 s). No defaults and no ``__post_init__``: the caller passes
+    what they would compute; ``tests/test_model.py`` holds each result equal to ``cls(...)``."""
+    names = [f.name for f in fields(cls)]
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    lines = [f"def make({', '.join(names)}):", "    o = _new(_cls)"]
+    for i, name in enumerate(names):
+        scope[f"_set{i}"] = cls.__dict__[name].__set__  # the slot's member descriptor
+        lines.append(f"    _set{i}(o, {name})")
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # as dataclasses builds __init__: no per-field loop at run time
+    return scope["make"]
 
 
 @dataclass(frozen=True, slots=True)

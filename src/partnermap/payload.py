@@ -48,7 +48,15 @@ def tie_steps(tie: Tie, known_by: dt.date, final_day: dt.date) -> list[list]:
 def _steps(tie: Tie, known: int, final: int) -> tuple[tuple[int, Status], ...]:
     """``tie_steps`` with the days as day numbers (computed once for all the ties), in tuples:
     JSON writes them as arrays alike, and 100,000 ties' steps take 5 MB less than in lists."""
-    out = changes_between(tie.steps, known, final)
+    steps = tie.steps
+    if len(steps) == 1:  # most ties: changes_between's one change and the status shown, at once
+        step, date = steps[0]
+        n = date.last_number if date.last_number < known else known
+        status = tie.status
+        if n > final or (n == final and step is not status):
+            return ((final, status),)
+        return ((n, step),) if step is status else ((n, step), (final, status))
+    out = changes_between(steps, known, final)
     if not out or out[-1][1] != tie.status:
         if out and out[-1][0] == final:
             out[-1] = (final, tie.status)
@@ -110,12 +118,17 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
                 c_summary.append(t.text("summary", lang))
                 c_note.append(t.text("note", lang) if t.note else None)
             # Tuples, not lists, from here on: the same JSON, less memory (100,000 ties: 16 MB at the peak).
+            # A tie's dates flat, three items a step: (status, date, day reached, ...) (popup.js
+            # stepsText). Flat, not a tuple per step: 180,000 steps are 11 MB less at the peak.
             if t.retroactive:
                 effective = dict(t.steps)
-                c_dates.append(tuple((s, str(d), reached_number(effective[s], known)) for s, d in t.dates))
-            else:  # reached_number, inline: min(d.last_number, known)
-                c_dates.append(tuple([(s, d.iso, d.last_number if d.last_number < known else known)
-                                      for s, d in t.dates]))
+                c_dates.append(tuple(x for s, d in t.dates for x in (s, d.iso, reached_number(effective[s], known))))
+            elif len(t.dates) == 1:  # reached_number, inline: min(d.last_number, known)
+                s, d = t.dates[0]
+                c_dates.append((s, d.iso, d.last_number if d.last_number < known else known))
+            else:
+                c_dates.append(tuple(x for s, d in t.dates
+                                     for x in (s, d.iso, d.last_number if d.last_number < known else known)))
             parties = []
             for x in t.parties:
                 name = party_names.get(x)

@@ -108,16 +108,25 @@ class NetworkLayer(MacroElement):
     def __init__(self, data: dict, story: dict | None = None):
         super().__init__()
         self._name = "PartnerNetwork"
-        self.data_json = plain_json(data)
-        self.packed = self.data_json is None
-        self.details_json = None
+        plain = plain_json(data)
+        self.packed = plain is None
+        # What the page carries, held as it will be written: the plain JSON (str), or for a big
+        # map the packed core and details (base64 bytes), spliced in at writing (``page_pieces``).
+        self.held: tuple[str | bytes, ...] = (plain,) if plain is not None else ()
         # The payload as built (tests compare the page with it). A big map lets go of it once
         # packed: at 100,000 ties that is 50 MB less at the peak of writing the page (#15).
         self.data: dict | None = None if self.packed else data
         if self.packed:  # a big map: what drawing needs first, the texts for popups and the table after
             core, details = split_details(data)
-            self.data_json, self.details_json = pack(core), pack(details)
+            self.held = (pack(core), pack(details))
         self.story = story
+        self.marks: tuple[str, ...] | None = None  # set by page_pieces while it renders
+
+    def _text(self, i: int) -> str:
+        if self.marks is not None:
+            return self.marks[i]
+        held = self.held[i]
+        return held if isinstance(held, str) else held.decode("ascii")
 
     def render(self, **kwargs) -> None:
         map_name = self._parent.get_name()
@@ -125,13 +134,41 @@ class NetworkLayer(MacroElement):
             call = f"partnermap.draw({map_name}, data)"
             if self.story is not None:
                 call = f"partnermap.story({call}, {script_json(self.story)})"
-            call = (f"partnermap.decode.unpack({self.data_json}, function (data) {{ {call}; "
-                    f"partnermap.decode.details(partnermap.last, {self.details_json}); }}, {map_name}.getContainer())")
+            call = (f'partnermap.decode.unpack("{self._text(0)}", function (data) {{ {call}; '
+                    f'partnermap.decode.details(partnermap.last, "{self._text(1)}"); }}, {map_name}.getContainer())')
         else:
-            call = f"partnermap.draw({map_name}, {self.data_json})"
+            call = f"partnermap.draw({map_name}, {self._text(0)})"
             if self.story is not None:
                 call = f"partnermap.story({call}, {script_json(self.story)})"
         self.get_root().script.add_child(RawHTML(call + ";"), name=self.get_name())
+
+
+def page_pieces(m: folium.Map) -> list[str | bytes]:
+    """The complete document as pieces to write one after the other: the page around the payloads
+    (str) and each payload as held (str, or base64 bytes for a packed one).
+
+    The page is rendered with short marks where the payloads go, so a 100,000-tie map is never
+    one 10 MB string, nor copied into the script element, the page and its UTF-8 on the way to
+    the disk (40 MB less at the peak of ``render``, #15). ``to_html`` joins the pieces."""
+    import secrets
+
+    # A mark no text in the page can forge (a title may hold any character, NUL included): a
+    # fresh random word each time. It never reaches the output, which stays byte-stable.
+    word = secrets.token_hex(16)
+    layers = [c for c in m._children.values() if isinstance(c, NetworkLayer)]
+    for k, layer in enumerate(layers):
+        layer.marks = tuple(f"pm-{word}-{k}-{i}" for i in range(len(layer.held)))
+    try:
+        page = m.get_root().render()
+    finally:
+        for layer in layers:
+            layer.marks = None
+    parts = re.split(f"pm-{word}-(\\d+)-(\\d+)", page)
+    pieces: list[str | bytes] = [parts[0]]
+    for j in range(1, len(parts), 3):
+        pieces.append(layers[int(parts[j])].held[int(parts[j + 1])])
+        pieces.append(parts[j + 2])
+    return pieces
 
 
 # A payload whose JSON is bigger than this goes into the page deflated and base64-encoded
@@ -170,8 +207,8 @@ def plain_json(data: dict, over: int | None = None) -> str | None:
     return script_safe(b"".join(head).decode("utf-8"))
 
 
-def pack(data: dict) -> str:
-    """The payload deflated and base64-encoded, as a JSON string literal for the page.
+def pack(data: dict) -> bytes:
+    """The payload deflated and base64-encoded (ASCII bytes; the page puts it in quotes).
 
     The JSON is written piece by piece (``json_pieces``: the same bytes as one ``page_json``) and
     fed to the compressor as it comes, so a 55 MB document never sits in memory whole."""
@@ -180,7 +217,9 @@ def pack(data: dict) -> str:
     deflate = zlib.compressobj(PACK_LEVEL)
     out = [deflate.compress(piece) for piece in json_pieces(data)]
     out.append(deflate.flush())
-    return f'"{base64.b64encode(b"".join(out)).decode("ascii")}"'
+    packed = b"".join(out)
+    del out
+    return base64.b64encode(packed)
 
 
 PIECE_ITEMS = 5_000  # a long list (a column of 100,000 ties) is written this many items at a time
@@ -349,8 +388,8 @@ def _frame(sc, data: dict, *, offline: bool, width, height, controls: bool, stor
 
 
 def to_html(m: folium.Map) -> str:
-    """The complete HTML document for a map built by ``build_map``."""
-    return m.get_root().render()
+    """The complete HTML document for a map built by ``build_map`` (``page_pieces``, joined)."""
+    return "".join(p if isinstance(p, str) else p.decode("ascii") for p in page_pieces(m))
 
 
 ASPECT = re.compile(r"(\d{1,3})\s*[:/x]\s*(\d{1,3})")

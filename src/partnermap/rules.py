@@ -36,7 +36,7 @@ def day_from_number(n: int) -> dt.date:
     return EPOCH + dt.timedelta(days=n)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     """One tie as the rules see it on the day shown."""
 

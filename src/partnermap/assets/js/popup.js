@@ -27,10 +27,13 @@
     return box;
   }
 
+  // A tie's dates arrive flat, three items a step: status, date as written, day reached (payload.py).
   function stepsText(pm, i) {
-    var t = pm.data.ties, w = pm.words;
-    return t.dates[i].filter(function (d) { return d[2] <= pm.day; })
-      .map(function (d) { return (w.status[d[0]] || d[0]) + " " + d[1]; }).join("; ");
+    var d = pm.data.ties.dates[i], w = pm.words, out = [];
+    for (var k = 0; k < d.length; k += 3) {
+      if (d[k + 2] <= pm.day) out.push((w.status[d[k]] || d[k]) + " " + d[k + 1]);
+    }
+    return out.join("; ");
   }
 
   // A source arrives as [title, publisher, date, author, container, locator, url] (payload.py
