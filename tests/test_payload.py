@@ -82,6 +82,28 @@ def test_a_one_step_tie_takes_the_short_way_to_the_same_steps(minimal):
     check()
 
 
+@pytest.mark.parametrize("path", ["data/partners.geojson", "tests/data/australia.geojson"])
+def test_a_ties_dates_are_flat_status_date_and_day_reached(path):
+    """Three items a step, in the tie's order, the day from lifecycle.reached_number (one, two and
+    three steps, and a retroactive entry into force, each written its own way in payload._ties)."""
+    from pathlib import Path
+
+    from partnermap.lifecycle import reached_number
+
+    root = Path(__file__).parent.parent
+    view = select(load(root / path))
+    data = build(view)
+    known = D(str(view.as_of.last_day()))
+    ties = {t.id: t for t in view.ties}
+    lengths = set()
+    for tid, flat in zip(data["ties"]["id"], data["ties"]["dates"], strict=True):
+        t = ties[tid]
+        on = dict(t.steps)
+        assert flat == [x for s, d in t.dates for x in (s.value, d.iso, reached_number(on[s], known))]
+        lengths.add(len(t.dates))
+    assert {1, 2} <= lengths
+
+
 def test_a_curated_status_with_no_date_is_the_last_step(minimal):
     tie = minimal.partner("AUS").ties[0]
     import dataclasses

@@ -126,9 +126,15 @@ def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
             elif len(t.dates) == 1:  # reached_number, inline: min(d.last_number, known)
                 s, d = t.dates[0]
                 c_dates.append((s, d.iso, d.last_number if d.last_number < known else known))
+            elif len(t.dates) == 2:  # written out: a generator here was a tenth of the payload's time
+                (s, d), (s2, d2) = t.dates
+                c_dates.append((s, d.iso, d.last_number if d.last_number < known else known,
+                                s2, d2.iso, d2.last_number if d2.last_number < known else known))
             else:
-                c_dates.append(tuple(x for s, d in t.dates
-                                     for x in (s, d.iso, d.last_number if d.last_number < known else known)))
+                flat: list = []
+                for s, d in t.dates:
+                    flat += (s, d.iso, d.last_number if d.last_number < known else known)
+                c_dates.append(tuple(flat))
             parties = []
             for x in t.parties:
                 name = party_names.get(x)
