@@ -471,8 +471,10 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
     facts = {p.id: [fact(t) for t in p.ties] for p in view.partners}
 
     partner_marks = []
+    primaries = []  # each state's, once: the marks and the legend's keys both need them
     for p in states:
         prim = rules.primary(facts[p.id], p.relationship.value)
+        primaries.append(prim)
         partner_marks.append(PartnerMark(
             id=p.id, name=p.label(lang), label=p.map_label(lang),
             label_point=_pt(territory_label_point(p.geometry, window)), anchor=_pt(window.point(p.anchor)),
@@ -549,7 +551,7 @@ def scene(view: Dataset, *, lang: str = "en", theme: str = "light", title: str |
 
     all_facts = [f for fs in facts.values() for f in fs]
     keys = rules.legend_keys(
-        [rules.primary(facts[p.id], p.relationship.value) for p in states],
+        primaries,
         [(lk.category, lk.state) for lk in links], view.changes_since is not None,
         [g.category for g in group_marks if g.kind == "group" and g.category])
     legend = legend_entries(keys, tuple(group_marks), view, w, look, tuple(partner_marks))
