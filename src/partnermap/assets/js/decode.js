@@ -9,23 +9,23 @@
   var DIGIT = new Int8Array(128).fill(-1);
   for (var d = 0; d < 64; d++) DIGIT[ALPHABET.charCodeAt(d)] = d;
 
-  // The encoded values of a string, in order (signed integers).
-  function values(s) {
-    var out = [], v = 0, shift = 0;
-    for (var i = 0; i < s.length; i++) {
-      var b = DIGIT[s.charCodeAt(i) & 127];
-      if (b < 0) throw new Error("not an encoded ring: bad character at " + i);
-      v += (b & 31) * Math.pow(2, shift);  // up to 30 bits: arithmetic, not 32-bit shifts
-      shift += 5;
-      if (b < 32) { out.push(v % 2 ? -(v - 1) / 2 - 1 : v / 2); v = 0; shift = 0; }
-    }
-    if (shift || out.length % 2) throw new Error("not an encoded ring: it ends mid-coordinate");
-    return out;
-  }
-
+  // One pass from the string to [lat, lng] pairs: this runs over every vertex of every shape
+  // when the map is drawn. At most 30 bits a value (geo._GROUPS): 32-bit integer operations
+  // are exact.
   function decodeRing(s, scale) {
-    var v = values(s), out = new Array(v.length / 2), x = 0, y = 0;
-    for (var i = 0, j = 0; i < v.length; i += 2, j++) { x += v[i]; y += v[i + 1]; out[j] = [y / scale, x / scale]; }
+    var out = [], x = 0, y = 0, v = 0, shift = 0, odd = false;
+    for (var i = 0, n = s.length; i < n; i++) {
+      var b = DIGIT[s.charCodeAt(i) & 127];
+      if (b < 0 || shift > 25) throw new Error("not an encoded ring: bad character at " + i);
+      v |= (b & 31) << shift;
+      shift += 5;
+      if (b < 32) {
+        if (odd) { y += (v >>> 1) ^ -(v & 1); out.push([y / scale, x / scale]); }
+        else x += (v >>> 1) ^ -(v & 1);
+        odd = !odd; v = 0; shift = 0;
+      }
+    }
+    if (shift || odd) throw new Error("not an encoded ring: it ends mid-coordinate");
     return out;
   }
 
@@ -73,6 +73,6 @@
     }, pm.map.getContainer());
   }
 
-  PM.decode = { values: values, decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack,
+  PM.decode = { decodeRing: decodeRing, decodePolygons: decodePolygons, decodeLines: decodeLines, unpack: unpack,
                 details: details };
 })((function (root) { return root.partnermap || (root.partnermap = {}); })(typeof window !== "undefined" ? window : globalThis));
