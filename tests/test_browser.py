@@ -593,3 +593,28 @@ def test_names_placed_step_by_step_equal_names_placed_afresh(offline_page, bundl
         for b in shown[i + 1:]:
             assert not (a[2] < b[4] and a[4] > b[2] and a[3] < b[5] and a[5] > b[3]), (a[0], b[0])
     assert offline_page.errors == []
+
+
+# Each name's container as partnermap placed it, then as Leaflet's own Tooltip._setPosition (which
+# measures the name every time) places it: they must agree.
+NAMES_AS_LEAFLET_PLACES_THEM = """(() => {
+    const tips = [];
+    partnermap.last.map.eachLayer(l => {
+      const t = l.getTooltip && l.getTooltip();
+      if (t && t._container && t._container.classList.contains('pm-label')) tips.push(t); });
+    const ours = tips.map(t => t._container.style.transform);
+    tips.forEach(t => L.Tooltip.prototype._setPosition.call(t, t._map.latLngToLayerPoint(t._latlng)));
+    return [ours, tips.map(t => t._container.style.transform)]; })()"""
+
+
+def test_names_measured_once_stand_where_leaflet_would_put_them(offline_page, bundled, tmp_path):
+    """layers.js Label remembers a name's size instead of reading it at every placement (#15: a
+    layout per name, 400 ms of drawing 100,000 ties): after drawing and after zooming, every name
+    stands exactly where Leaflet's measuring tooltip puts it."""
+    page = offline_page.open(save_map(build_map(bundled), tmp_path / "n.html"))
+    ours, leaflets = page.evaluate(NAMES_AS_LEAFLET_PLACES_THEM)
+    assert len(ours) >= 20 and ours == leaflets
+    page.evaluate("partnermap.last.map.setZoom(partnermap.last.map.getZoom() + 1, {animate: false})")
+    ours, leaflets = page.evaluate(NAMES_AS_LEAFLET_PLACES_THEM)
+    assert ours == leaflets and all(ours)
+    assert offline_page.errors == []

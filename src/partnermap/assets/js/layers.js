@@ -52,12 +52,69 @@
     return false;
   }
 
+  // A name is a permanent tooltip that measures itself once. Leaflet's tooltip reads its size
+  // (offsetWidth) each time it is placed, and after the name before it moved, each read lays the
+  // page out again: 250 names took 400 ms of drawing a 100,000-tie map (when added, and again when
+  // the view was fitted), and a layout a name on every zoom. A name's size never changes (its text
+  // and font are set before it is added), so a new name waits in pm.unplaced until placeLabels
+  // reads every waiting size at once; after that, placing a name only writes. The arithmetic is
+  // Leaflet 1.9.3's Tooltip._setPosition with the size remembered.
+  var Label = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      var size = this.pmSize;
+      if (!size) {
+        this.pmAt = pos;
+        if (!this.pmWaiting) { this.pmWaiting = true; this.pmOwner.unplaced.push(this); later(this.pmOwner); }
+        return;
+      }
+      var map = this._map, container = this._container, direction = this.options.direction;
+      var centerPoint = map.latLngToContainerPoint(map.getCenter()), tooltipPoint = map.layerPointToContainerPoint(pos);
+      var offset = L.point(this.options.offset), anchor = this._getAnchor(), w = size[0], h = size[1], subX, subY;
+      if (direction === "top") { subX = w / 2; subY = h; }
+      else if (direction === "bottom") { subX = w / 2; subY = 0; }
+      else if (direction === "center") { subX = w / 2; subY = h / 2; }
+      else if (direction === "right") { subX = 0; subY = h / 2; }
+      else if (direction === "left") { subX = w; subY = h / 2; }
+      else if (tooltipPoint.x < centerPoint.x) { direction = "right"; subX = 0; subY = h / 2; }
+      else { direction = "left"; subX = w + (offset.x + anchor.x) * 2; subY = h / 2; }
+      pos = pos.subtract(L.point(subX, subY, true)).add(offset).add(anchor);
+      ["right", "left", "top", "bottom"].forEach(function (d) { L.DomUtil.removeClass(container, "leaflet-tooltip-" + d); });
+      L.DomUtil.addClass(container, "leaflet-tooltip-" + direction);
+      L.DomUtil.setPosition(container, pos);
+    }
+  });
+
+  // Every waiting name measured (reads, one layout), then placed (writes). At the end of build,
+  // before declutter measures the names, and in a microtask for a name added at any other time.
+  function placeLabels(pm) {
+    var waiting = pm.unplaced;
+    if (!waiting.length) return;
+    pm.unplaced = [];
+    waiting.forEach(function (t) {
+      t.pmWaiting = false;
+      if (t._map && t._container) t.pmSize = [t._container.offsetWidth, t._container.offsetHeight];
+    });
+    waiting.forEach(function (t) {
+      if (!t._map || !t.pmSize) return;
+      t._setPosition(t.pmAt);
+      // a name measured 0 x 0 (its map hidden, a closed tab) is measured again next time it is placed
+      if (!t.pmSize[0] && !t.pmSize[1]) t.pmSize = null;
+    });
+  }
+
+  function later(pm) {
+    if (pm.unplaced.length === 1) Promise.resolve().then(function () { placeLabels(pm); });
+  }
+
   function label(pm, latlng, text, cls, priority, options) {
     var span = dom.el("span", null, text);
     span.setAttribute("data-priority", String(priority));
     var m = L.circleMarker(latlng, { radius: 0, opacity: 0, fillOpacity: 0, interactive: false, pane: "pm-labels" });
-    m.bindTooltip(span, L.extend({ permanent: true, direction: "center", className: "pm-label " + cls,
+    var tip = new Label(L.extend({ permanent: true, direction: "center", className: "pm-label " + cls,
                                    pane: "pm-labels" }, options || {}));
+    tip.pmOwner = pm;
+    tip.setContent(span);
+    m.bindTooltip(tip);
     m.pmSpan = span;
     return m;
   }
@@ -91,6 +148,7 @@
 
   function build(pm) {
     var map = pm.map, st = pm.style, data = pm.data, scale = data.view.scale, web = st.web;
+    pm.unplaced = [];  // names added and not yet measured (Label)
     if (data.tiles) {
       // Online tiles sit above the bundled basemap: where they fail, the basemap shows.
       map.createPane("pm-tiles").style.zIndex = web.z_tiles;
@@ -203,6 +261,7 @@
       pm.partnerLabels[p.id] = m;
       pm.labelLayer.addLayer(m);
     });
+    placeLabels(pm);  // every name added above, measured together
     map.on("overlayadd overlayremove", function (e) {
       if (e.layer && e.layer.pmCategory) {
         pm.shownCategories[e.layer.pmCategory] = e.type === "overlayadd";
@@ -282,5 +341,5 @@
     return names;
   }
 
-  PM.layers = { build: build, apply: apply };
+  PM.layers = { build: build, apply: apply, placeLabels: placeLabels };
 })(window.partnermap = window.partnermap || {});

@@ -223,6 +223,7 @@
   // force a layout after the previous label's write (60 ms for 250 labels); putting every label
   // back before measuring still cost a second layout (~10 ms of a 10,000-tie toggle).
   PartnerMap.prototype.declutter = function () {
+    PM.layers.placeLabels(this);  // a name added since (a grouping switched on) is placed first
     var shifts = this.style.labelShifts;  // theme.LABEL_SHIFTS: widths and lines, up positive
     var box = this.map.getContainer();
     var labels = Array.prototype.slice.call(box.querySelectorAll(".pm-label"));
