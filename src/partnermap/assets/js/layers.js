@@ -58,31 +58,35 @@
   // the view was fitted), and a layout a name on every zoom. A name's size never changes (its text
   // and font are set before it is added), so a new name waits in pm.unplaced until placeLabels
   // reads every waiting size at once; after that, placing a name only writes. The arithmetic is
-  // Leaflet 1.9.3's Tooltip._setPosition with the size remembered.
-  var Label = L.Tooltip.extend({
-    _setPosition: function (pos) {
-      var size = this.pmSize;
-      if (!size) {
-        this.pmAt = pos;
-        if (!this.pmWaiting) { this.pmWaiting = true; this.pmOwner.unplaced.push(this); later(this.pmOwner); }
-        return;
+  // Leaflet 1.9.3's Tooltip._setPosition with the size remembered. The class is made on first
+  // use: a --cdn page opened offline has no Leaflet (L) when this script runs.
+  var Label = null;
+  function labelClass() {
+    return Label || (Label = L.Tooltip.extend({
+      _setPosition: function (pos) {
+        var size = this.pmSize;
+        if (!size) {
+          this.pmAt = pos;
+          if (!this.pmWaiting) { this.pmWaiting = true; this.pmOwner.unplaced.push(this); later(this.pmOwner); }
+          return;
+        }
+        var map = this._map, container = this._container, direction = this.options.direction;
+        var centerPoint = map.latLngToContainerPoint(map.getCenter()), tooltipPoint = map.layerPointToContainerPoint(pos);
+        var offset = L.point(this.options.offset), anchor = this._getAnchor(), w = size[0], h = size[1], subX, subY;
+        if (direction === "top") { subX = w / 2; subY = h; }
+        else if (direction === "bottom") { subX = w / 2; subY = 0; }
+        else if (direction === "center") { subX = w / 2; subY = h / 2; }
+        else if (direction === "right") { subX = 0; subY = h / 2; }
+        else if (direction === "left") { subX = w; subY = h / 2; }
+        else if (tooltipPoint.x < centerPoint.x) { direction = "right"; subX = 0; subY = h / 2; }
+        else { direction = "left"; subX = w + (offset.x + anchor.x) * 2; subY = h / 2; }
+        pos = pos.subtract(L.point(subX, subY, true)).add(offset).add(anchor);
+        ["right", "left", "top", "bottom"].forEach(function (d) { L.DomUtil.removeClass(container, "leaflet-tooltip-" + d); });
+        L.DomUtil.addClass(container, "leaflet-tooltip-" + direction);
+        L.DomUtil.setPosition(container, pos);
       }
-      var map = this._map, container = this._container, direction = this.options.direction;
-      var centerPoint = map.latLngToContainerPoint(map.getCenter()), tooltipPoint = map.layerPointToContainerPoint(pos);
-      var offset = L.point(this.options.offset), anchor = this._getAnchor(), w = size[0], h = size[1], subX, subY;
-      if (direction === "top") { subX = w / 2; subY = h; }
-      else if (direction === "bottom") { subX = w / 2; subY = 0; }
-      else if (direction === "center") { subX = w / 2; subY = h / 2; }
-      else if (direction === "right") { subX = 0; subY = h / 2; }
-      else if (direction === "left") { subX = w; subY = h / 2; }
-      else if (tooltipPoint.x < centerPoint.x) { direction = "right"; subX = 0; subY = h / 2; }
-      else { direction = "left"; subX = w + (offset.x + anchor.x) * 2; subY = h / 2; }
-      pos = pos.subtract(L.point(subX, subY, true)).add(offset).add(anchor);
-      ["right", "left", "top", "bottom"].forEach(function (d) { L.DomUtil.removeClass(container, "leaflet-tooltip-" + d); });
-      L.DomUtil.addClass(container, "leaflet-tooltip-" + direction);
-      L.DomUtil.setPosition(container, pos);
-    }
-  });
+    }));
+  }
 
   // Every waiting name measured (reads, one layout), then placed (writes). At the end of build,
   // before declutter measures the names, and in a microtask for a name added at any other time.
@@ -110,7 +114,7 @@
     var span = dom.el("span", null, text);
     span.setAttribute("data-priority", String(priority));
     var m = L.circleMarker(latlng, { radius: 0, opacity: 0, fillOpacity: 0, interactive: false, pane: "pm-labels" });
-    var tip = new Label(L.extend({ permanent: true, direction: "center", className: "pm-label " + cls,
+    var tip = new (labelClass())(L.extend({ permanent: true, direction: "center", className: "pm-label " + cls,
                                    pane: "pm-labels" }, options || {}));
     tip.pmOwner = pm;
     tip.setContent(span);
