@@ -81,14 +81,14 @@ def _party_name(pid: str, by_id: dict[str, Partner], lang: str) -> str:
     return p.label(lang) if p else (country_name(pid, lang) or country_name(pid) or pid)
 
 
-def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[dict]]:
+def _ties(dataset: Dataset, lang: str) -> tuple[dict, list[tuple]]:
     """The ties in columns, and the distinct sources they cite (each once)."""
     known_by = dataset.as_of.last_day()
     known = day_number(known_by)
     final_number = day_number(dataset.shown_date)
     by_id = {p.id: p for p in dataset.partners}
     source_index: dict[Source, int] = {}
-    sources: list[dict] = []
+    sources: list[tuple] = []
     cols: dict[str, list] = {k: [] for k in ("id", "partner", "category", "type", "friction", "steps", "change",
                                              "title", "summary", "note", "dates", "parties", "sources")}
     partner_ids = [p.id for p in dataset.partners]
