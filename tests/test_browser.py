@@ -618,3 +618,31 @@ def test_names_measured_once_stand_where_leaflet_would_put_them(offline_page, bu
     ours, leaflets = page.evaluate(NAMES_AS_LEAFLET_PLACES_THEM)
     assert ours == leaflets and all(ours)
     assert offline_page.errors == []
+
+
+def test_a_map_drawn_unseen_fits_and_places_its_names_once_shown(offline_page, browser, minimal, tmp_path):
+    """A map drawn where it cannot be seen (display none: a closed tab, a folded notebook cell) has
+    no size: fitting it then gave an infinite zoom and a page error once shown. It now waits, and
+    once shown (no window resize: a ResizeObserver notices) it has the view a visible map opens
+    with, its names measured and placed as Leaflet places them, its legend open on a wide screen."""
+    path = save_map(build_map(minimal), tmp_path / "h.html")
+    seen = offline_page.open(path)
+    view = seen.evaluate("[partnermap.last.map.getZoom(), partnermap.last.map.getBounds().toBBoxString()]")
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    unseen = type(offline_page)(page)
+    page.add_init_script("""(() => { const sheet = new CSSStyleSheet(); sheet.replaceSync('body { display: none }');
+        document.adoptedStyleSheets = [sheet]; })()""")  # before the map script runs
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("[data-pm-ready]", state="attached", timeout=15000)
+    assert page.evaluate("document.querySelector('.leaflet-container').clientWidth") == 0  # drawn unseen
+    page.evaluate("document.adoptedStyleSheets = []")  # shown, as a tab is opened: no window resize
+    page.wait_for_function("partnermap.last.map.getZoom() > 0 && !partnermap.last.fitPending", timeout=5000)
+    page.wait_for_timeout(50)  # the names waiting since the fit are measured in a microtask
+    assert page.evaluate("partnermap.last.map.getZoom()") == view[0]
+    ours, leaflets = page.evaluate(NAMES_AS_LEAFLET_PLACES_THEM)
+    assert ours and ours == leaflets
+    widths = page.evaluate("Array.from(document.querySelectorAll('.pm-label')).map(l => l.offsetWidth)")
+    assert widths and all(w > 0 for w in widths)
+    assert page.locator(".pm-legend").get_attribute("open") is not None
+    assert unseen.errors == [] and offline_page.errors == []
+    page.context.close()

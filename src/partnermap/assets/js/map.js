@@ -186,14 +186,25 @@
      ["pm-marks", web.z_marks], ["pm-labels", web.z_labels]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
-    this.narrow = box.clientWidth < web.narrow_px;
+    // a map drawn unseen has no width yet: laid out as on a screen (controls.fit narrows it later)
+    this.narrow = box.clientWidth > 0 && box.clientWidth < web.narrow_px;
     box.classList.toggle("pm-narrow", this.narrow);
     PM.layers.build(this);
     PM.controls.build(this);
     this.refresh();
     this.fitView();
     map.on("zoomend", function () { self.declutter(); });
-    map.on("resize", function () { PM.controls.fit(self); self.declutter(); });
+    map.on("resize", function () { if (self.fitPending) self.fitView(); PM.controls.fit(self); self.declutter(); });
+    if (this.fitPending && typeof ResizeObserver !== "undefined") {
+      // drawn unseen (see fitView): shown later without a window resize (a tab opened, a
+      // notebook cell expanded), Leaflet is told the new size, and the resize above fits the view
+      var watch = new ResizeObserver(function () {
+        if (!box.clientWidth || !box.clientHeight) return;
+        watch.disconnect();
+        map.invalidateSize({ animate: false });
+      });
+      watch.observe(box);
+    }
     PM.controls.fit(this);
     this.declutter();
     // Ready once the view has settled (no animation runs at load): a screenshot then is the map.
@@ -208,8 +219,16 @@
   // (pinch to zoom). Zooming in to fill the height cut the United States out of Japan's map, and
   // a picture that drops the main ally tells the wrong story (docs/scene.md, "Phone").
   PartnerMap.prototype.fitView = function () {
-    var map = this.map, e = this.data.view.extent, web = this.style.web;
+    var map = this.map, e = this.data.view.extent, web = this.style.web, box = map.getContainer();
     var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
+    // A map drawn where it cannot be seen (display none: a closed tab) has no size, and fitting
+    // it gives an infinite zoom that breaks the map once shown. It waits at the extent's centre
+    // until it has a size (the resize handler in draw), then fits.
+    this.fitPending = !box.clientWidth || !box.clientHeight;
+    if (this.fitPending) {
+      map.setView(bounds.getCenter(), map.getMinZoom(), { animate: false });
+      return;
+    }
     map.fitBounds(bounds, { padding: [web.fit_padding, web.fit_padding], animate: false });
   };
 
