@@ -219,12 +219,13 @@
   // (pinch to zoom). Zooming in to fill the height cut the United States out of Japan's map, and
   // a picture that drops the main ally tells the wrong story (docs/scene.md, "Phone").
   PartnerMap.prototype.fitView = function () {
-    var map = this.map, e = this.data.view.extent, web = this.style.web, box = map.getContainer();
+    var map = this.map, e = this.data.view.extent, web = this.style.web, size = map.getSize();
     var bounds = L.latLngBounds([[e[2], e[0]], [e[3], e[1]]]);
     // A map drawn where it cannot be seen (display none: a closed tab) has no size, and fitting
     // it gives an infinite zoom that breaks the map once shown. It waits at the extent's centre
-    // until it has a size (the resize handler in draw), then fits.
-    this.fitPending = !box.clientWidth || !box.clientHeight;
+    // until it has a size (the resize handler in draw), then fits. (Leaflet's cached size, as
+    // fitBounds reads it: reading the box here would lay out the freshly drawn map once more.)
+    this.fitPending = !size.x || !size.y;
     if (this.fitPending) {
       map.setView(bounds.getCenter(), map.getMinZoom(), { animate: false });
       return;
