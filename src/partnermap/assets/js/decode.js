@@ -15,7 +15,7 @@
   function decodeRing(s, scale) {
     var out = [], x = 0, y = 0, v = 0, shift = 0, odd = false;
     for (var i = 0, n = s.length; i < n; i++) {
-      var b = DIGIT[s.charCodeAt(i) & 127];
+      var c = s.charCodeAt(i), b = c < 128 ? DIGIT[c] : -1;
       if (b < 0 || shift > 25) throw new Error("not an encoded ring: bad character at " + i);
       v |= (b & 31) << shift;
       shift += 5;
