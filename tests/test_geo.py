@@ -119,6 +119,6 @@ def test_a_difference_too_large_to_encode_is_refused_not_wrapped():
 
 
 def test_a_malformed_ring_is_refused():
-    for bad in ("g", "A", "A!", "A\u00c1"):  # mid-value, half a coordinate, a letter outside the alphabet
+    for bad in ("g", "A", "A!", "A\u00c1", "gggggggAA"):  # mid-value, half a coordinate, outside the alphabet, 7 groups
         with pytest.raises(ValueError):
             decode_ring(bad)

@@ -262,6 +262,8 @@ def decode_ring(text: str, scale: int = SCALE) -> list[tuple[float, float]]:
         b = ALPHABET.find(ch)
         if b < 0:
             raise ValueError(f"not an encoded ring: {ch!r} is not in the alphabet")
+        if shift > 5 * (_GROUPS - 1):
+            raise ValueError(f"not an encoded ring: a value longer than {_GROUPS} characters")
         v |= (b & 31) << shift
         shift += 5
         if b < 32:

@@ -104,5 +104,5 @@ test("decodeLines and decodePolygons: a ring a string; a malformed one is refuse
   const plain = (v) => JSON.parse(JSON.stringify(v));
   assert.deepEqual(plain(PM.decode.decodeLines({ e: ["AACCCC"] }, 100)), [[[0, 0], [0.01, 0.01], [0.02, 0.02]]]);
   assert.deepEqual(plain(PM.decode.decodePolygons({ e: [["AA", "CC"]] }, 100)), [[[[0, 0]], [[0.01, 0.01]]]]);
-  for (const bad of ["g", "A", "A!", "A\u00c1"]) assert.throws(() => PM.decode.decodeRing(bad, 100), /not an encoded ring/);
+  for (const bad of ["g", "A", "A!", "A\u00c1", "gggggggAA"]) assert.throws(() => PM.decode.decodeRing(bad, 100), /not an encoded ring/);
 });
