@@ -20,6 +20,7 @@ import shapely
 
 from .basemap import country_name, member_points
 from .basemap import shapes as basemap_shapes
+from .dates import PartialDate
 from .gcpause import without_gc
 from .geo import SCALE, Window, encode_lines, encode_polygons, outline
 from .i18n import words
@@ -56,12 +57,19 @@ def _steps(tie: Tie, known: int, final: int) -> tuple[tuple[int, Status], ...]:
         if n > final or (n == final and step is not status):
             return ((final, status),)
         return ((n, step),) if step is status else ((n, step), (final, status))
+    return _any_steps(steps, tie.status, known, final)
+
+
+def _any_steps(steps: tuple[tuple[Status, PartialDate], ...], status: Status, known: int,
+               final: int) -> tuple[tuple[int, Status], ...]:
+    """``_steps`` for any number of dated steps: the lifecycle's changes, then the status the view
+    shows on its last day (``_steps``' one-step way is held to this by a property test)."""
     out = changes_between(steps, known, final)
-    if not out or out[-1][1] != tie.status:
+    if not out or out[-1][1] != status:
         if out and out[-1][0] == final:
-            out[-1] = (final, tie.status)
+            out[-1] = (final, status)
         else:
-            out.append((final, tie.status))
+            out.append((final, status))
     return tuple(out)
 
 

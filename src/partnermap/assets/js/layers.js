@@ -58,7 +58,8 @@
   // the view was fitted), and a layout a name on every zoom. A name's size never changes (its text
   // and font are set before it is added), so a new name waits in pm.unplaced until placeLabels
   // reads every waiting size at once; after that, placing a name only writes. The arithmetic is
-  // Leaflet 1.9.3's Tooltip._setPosition with the size remembered. The class is made on first
+  // Leaflet 1.9.3's Tooltip._setPosition for "center" and "right" (the directions names use;
+  // any other goes to Leaflet's own), held to it by a browser test. The class is made on first
   // use: a --cdn page opened offline has no Leaflet (L) when this script runs.
   var Label = null;
   function labelClass() {
@@ -70,19 +71,12 @@
           if (!this.pmWaiting) { this.pmWaiting = true; this.pmOwner.unplaced.push(this); later(this.pmOwner); }
           return;
         }
-        var map = this._map, container = this._container, direction = this.options.direction;
-        var centerPoint = map.latLngToContainerPoint(map.getCenter()), tooltipPoint = map.layerPointToContainerPoint(pos);
-        var offset = L.point(this.options.offset), anchor = this._getAnchor(), w = size[0], h = size[1], subX, subY;
-        if (direction === "top") { subX = w / 2; subY = h; }
-        else if (direction === "bottom") { subX = w / 2; subY = 0; }
-        else if (direction === "center") { subX = w / 2; subY = h / 2; }
-        else if (direction === "right") { subX = 0; subY = h / 2; }
-        else if (direction === "left") { subX = w; subY = h / 2; }
-        else if (tooltipPoint.x < centerPoint.x) { direction = "right"; subX = 0; subY = h / 2; }
-        else { direction = "left"; subX = w + (offset.x + anchor.x) * 2; subY = h / 2; }
-        pos = pos.subtract(L.point(subX, subY, true)).add(offset).add(anchor);
-        ["right", "left", "top", "bottom"].forEach(function (d) { L.DomUtil.removeClass(container, "leaflet-tooltip-" + d); });
-        L.DomUtil.addClass(container, "leaflet-tooltip-" + direction);
+        var container = this._container, direction = this.options.direction;
+        if (direction !== "center" && direction !== "right") return L.Tooltip.prototype._setPosition.call(this, pos);
+        // Leaflet's own arithmetic for the two directions names use, with the remembered size
+        var sub = L.point(direction === "center" ? size[0] / 2 : 0, size[1] / 2, true);
+        pos = pos.subtract(sub).add(L.point(this.options.offset)).add(this._getAnchor());
+        L.DomUtil.addClass(container, "leaflet-tooltip-" + direction);  // a name's direction never changes
         L.DomUtil.setPosition(container, pos);
       }
     }));
